@@ -1,0 +1,5 @@
+"""``python -m dutylist``."""
+
+from dutylist.cli import main
+
+main()

@@ -1,0 +1,429 @@
+"""YAML source -> model, with every problem reported as ``file:line: message``.
+
+The YAML is composed into nodes (``yaml.compose`` with the safe loader) so each
+value keeps its line; nothing is ever constructed from a tag, so a
+``!!python/...`` tag is an error, not code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dutylist.errors import SourceError
+from dutylist.model import (
+    LIST_KINDS,
+    Block,
+    Catalog,
+    Department,
+    Document,
+    Duty,
+    DutyList,
+    ListKind,
+    make_id,
+)
+
+SCHEMA_VERSION = 1
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+_TOP_KEYS = {"schema", "document", "departments", "lists"}
+_DOCUMENT_KEYS = {"township", "county", "title", "source", "doc_number", "date", "version"}
+_DOCUMENT_REQUIRED = ("township", "county", "title")
+_DEPARTMENT_KEYS = {"name", "aliases"}
+_LIST_KEYS = {"title", "items"}
+_ITEM_KEYS: dict[ListKind, set[str]] = {
+    "basic": {"seq", "category", "name", "note"},
+    "coordinated": {
+        "seq", "category", "name", "departments", "upper_duties", "township_duties", "note",
+    },
+    "withdrawn": {"seq", "category", "name", "departments", "upper_duties", "note"},
+}
+_BLOCK_KEYS = {"heading", "department", "numbered", "steps"}
+
+
+@dataclass
+class _Checker:
+    """Collects problems while walking the node tree."""
+
+    path: str
+    problems: list[str]
+
+    def add(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(f"{self.path}:{line}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
+        """The keys of a mapping node, reporting unknown and duplicate keys."""
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
+            self.add(node, f"{what} must be a mapping (key: value)")
+            return {}
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.add(key_node, f"unknown key {key!r} in {what} (known keys: {known})")
+                continue
+            if key in result:
+                self.add(key_node, f"duplicate key {key!r} in {what}")
+                continue
+            result[key] = value_node
+        return result
+
+    def text(self, node: yaml.Node | None, what: str, parent: yaml.Node | None) -> str | None:
+        """A required, non-empty string."""
+        if node is None:
+            self.add(parent, f"{what} is missing")
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR, _INT):
+            self._bad_type(node, what, "text")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.add(node, f"{what} is empty")
+            return None
+        if value != node.value:
+            self.add(node, f"{what} has leading or trailing spaces")
+        return value
+
+    def optional_text(self, node: yaml.Node | None, what: str) -> str | None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
+            return None
+        return self.text(node, what, node)
+
+    def integer(self, node: yaml.Node | None, what: str, parent: yaml.Node) -> int | None:
+        if node is None:
+            self.add(parent, f"{what} is missing")
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
+            self._bad_type(node, what, "a whole number")
+            return None
+        try:
+            return int(node.value)
+        except ValueError:
+            self.add(node, f"{what} must be a whole number, not {node.value!r}")
+            return None
+
+    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
+            self._bad_type(node, what, "a list")
+            return []
+        return list(node.value)
+
+    def _bad_type(self, node: yaml.Node, what: str, expected: str) -> None:
+        if not node.tag.startswith("tag:yaml.org,2002:"):
+            self.add(node, f"{what}: tag {node.tag!r} is not allowed (plain YAML only)")
+        else:
+            self.add(node, f"{what} must be {expected}")
+
+
+def default_source() -> Path | None:
+    """``data/duties.yaml`` of the checkout the user is in, if any."""
+    candidate = Path.cwd() / "data" / "duties.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def load_catalog(path: str | os.PathLike[str]) -> Catalog:
+    """Read and validate a duties YAML file; raise SourceError listing every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError([f"{shown}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError([f"{shown}: cannot read: {exc}"]) from None
+    return parse_catalog(text, shown)
+
+
+def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
+    """Validate YAML text and build the model; raise SourceError listing every problem."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise SourceError([f"{path}:{line}: invalid YAML: {problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise SourceError([f"{path}:1: invalid YAML: {exc}"]) from None
+    if root is None:
+        raise SourceError([f"{path}:1: the file is empty"])
+
+    check = _Checker(path, [])
+    top = check.mapping(root, "the file", _TOP_KEYS)
+    schema = check.integer(top.get("schema"), "schema", root) if top else None
+    if schema is not None and schema != SCHEMA_VERSION:
+        check.add(top["schema"], f"schema {schema} is not supported (expected {SCHEMA_VERSION})")
+    document = _document(check, top.get("document"), root)
+    departments = _departments(check, top.get("departments"), root)
+    known = _known_departments(check, departments)
+    lists: dict[ListKind, DutyList] = {}
+    lists_node = top.get("lists")
+    if lists_node is None:
+        if top:
+            check.add(root, "lists is missing")
+    else:
+        list_map = check.mapping(lists_node, "lists", set(LIST_KINDS))
+        for kind in LIST_KINDS:
+            if kind not in list_map:
+                check.add(lists_node, f"lists.{kind} is missing")
+                continue
+            duty_list = _duty_list(check, kind, list_map[kind], known)
+            if duty_list is not None:
+                lists[kind] = duty_list
+    if check.problems:
+        raise SourceError(check.problems)
+    assert document is not None
+    return Catalog(document=document, departments=tuple(d for d, _ in departments), lists=lists)
+
+
+def _document(check: _Checker, node: yaml.Node | None, root: yaml.Node) -> Document | None:
+    if node is None:
+        check.add(root, "document is missing")
+        return None
+    fields = check.mapping(node, "document", _DOCUMENT_KEYS)
+    values: dict[str, Any] = {}
+    for key in _DOCUMENT_REQUIRED:
+        values[key] = check.text(fields.get(key), f"document.{key}", node)
+    for key in sorted(_DOCUMENT_KEYS - set(_DOCUMENT_REQUIRED)):
+        values[key] = check.optional_text(fields.get(key), f"document.{key}")
+    if any(values[key] is None for key in _DOCUMENT_REQUIRED):
+        return None
+    return Document(**values)
+
+
+def _departments(
+    check: _Checker, node: yaml.Node | None, root: yaml.Node
+) -> list[tuple[Department, yaml.Node]]:
+    if node is None:
+        check.add(root, "departments is missing")
+        return []
+    result: list[tuple[Department, yaml.Node]] = []
+    for entry in check.sequence(node, "departments"):
+        fields = check.mapping(entry, "a department", _DEPARTMENT_KEYS)
+        if not fields:
+            continue
+        name = check.text(fields.get("name"), "department name", entry)
+        aliases: list[str] = []
+        for alias_node in check.sequence(fields.get("aliases"), "department aliases"):
+            alias = check.text(alias_node, "department alias", entry)
+            if alias is not None:
+                aliases.append(alias)
+        if name is not None:
+            result.append((Department(name=name, aliases=tuple(aliases)), entry))
+    return result
+
+
+def _known_departments(
+    check: _Checker, departments: list[tuple[Department, yaml.Node]]
+) -> set[str]:
+    """Full names, after reporting names and aliases declared twice."""
+    owner: dict[str, str] = {}
+    for department, node in departments:
+        for label in (department.name, *department.aliases):
+            previous = owner.get(label)
+            if previous is not None and (previous != department.name or label == department.name):
+                check.add(node, f"department name or alias {label!r} is declared twice")
+            owner.setdefault(label, department.name)
+    return {department.name for department, _ in departments}
+
+
+def _duty_list(
+    check: _Checker, kind: ListKind, node: yaml.Node, known: set[str]
+) -> DutyList | None:
+    fields = check.mapping(node, f"lists.{kind}", _LIST_KEYS)
+    if not fields:
+        return None
+    title = check.text(fields.get("title"), f"lists.{kind}.title", node)
+    items_node = fields.get("items")
+    if items_node is None:
+        check.add(node, f"lists.{kind}.items is missing")
+        return None
+    duties: list[Duty] = []
+    seen: dict[int, yaml.Node] = {}
+    for item_node in check.sequence(items_node, f"lists.{kind}.items"):
+        duty = _duty(check, kind, item_node, known)
+        if duty is None:
+            continue
+        if duty.seq in seen:
+            first = seen[duty.seq].start_mark.line + 1
+            check.add(item_node, f"duplicate id {duty.id} (first at line {first})")
+            continue
+        seen[duty.seq] = item_node
+        if duty.seq != len(duties) + 1:
+            check.add(
+                item_node,
+                f"{duty.id}: seq {duty.seq} out of order, expected {len(duties) + 1} "
+                "(seq must run 1, 2, 3, … without gaps)",
+            )
+        duties.append(duty)
+    if not duties and isinstance(items_node, yaml.SequenceNode):
+        check.add(items_node, f"lists.{kind}.items is empty")
+    if title is None:
+        return None
+    return DutyList(kind=kind, title=title, items=tuple(duties))
+
+
+def _duty(check: _Checker, kind: ListKind, node: yaml.Node, known: set[str]) -> Duty | None:
+    fields = check.mapping(node, f"an item of lists.{kind}", _ITEM_KEYS[kind])
+    if not fields:
+        return None
+    seq = check.integer(fields.get("seq"), "seq", node)
+    where = make_id(kind, seq) if seq is not None else f"an item of lists.{kind}"
+    if seq is not None and seq < 1:
+        check.add(fields["seq"], f"{where}: seq must be 1 or more")
+        seq = None
+    category = check.text(fields.get("category"), f"{where}: category", node)
+    name = check.text(fields.get("name"), f"{where}: name", node)
+    note = check.optional_text(fields.get("note"), f"{where}: note")
+    departments: list[str] = []
+    upper: tuple[Block, ...] = ()
+    township: tuple[Block, ...] = ()
+    if kind != "basic":
+        departments = _department_refs(check, fields.get("departments"), where, node, known)
+        upper = _blocks(check, fields.get("upper_duties"), f"{where}: upper_duties", node, known)
+    if kind == "coordinated":
+        township = _blocks(
+            check, fields.get("township_duties"), f"{where}: township_duties", node, known
+        )
+    if seq is None or category is None or name is None:
+        return None
+    return Duty(
+        list=kind,
+        seq=seq,
+        category=category,
+        name=name,
+        departments=tuple(departments),
+        upper_duties=upper,
+        township_duties=township,
+        note=note,
+    )
+
+
+def _department_refs(
+    check: _Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
+) -> list[str]:
+    if node is None:
+        check.add(parent, f"{where}: departments is missing")
+        return []
+    names: list[str] = []
+    for ref_node in check.sequence(node, f"{where}: departments"):
+        name = check.text(ref_node, f"{where}: department", node)
+        if name is None:
+            continue
+        if name not in known:
+            check.add(ref_node, f"{where}: department {name!r} is not declared in departments")
+        elif name in names:
+            check.add(ref_node, f"{where}: department {name!r} is listed twice")
+        names.append(name)
+    if not names and isinstance(node, yaml.SequenceNode):
+        check.add(node, f"{where}: departments is empty")
+    return names
+
+
+def _blocks(
+    check: _Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
+) -> tuple[Block, ...]:
+    if node is None:
+        check.add(parent, f"{where} is missing")
+        return ()
+    blocks: list[Block] = []
+    for block_node in check.sequence(node, where):
+        fields = check.mapping(block_node, f"a block of {where}", _BLOCK_KEYS)
+        if not fields:
+            continue
+        heading = check.optional_text(fields.get("heading"), f"{where}: heading")
+        department = check.optional_text(fields.get("department"), f"{where}: department")
+        numbered = True
+        numbered_node = fields.get("numbered")
+        if numbered_node is not None:
+            if isinstance(numbered_node, yaml.ScalarNode) and numbered_node.tag == _BOOL:
+                numbered = numbered_node.value.lower() in ("true", "yes", "on")
+            else:
+                check.add(numbered_node, f"{where}: numbered must be true or false")
+        steps: list[str] = []
+        steps_node = fields.get("steps")
+        if steps_node is None:
+            check.add(block_node, f"{where}: steps is missing")
+        for step_node in check.sequence(steps_node, f"{where}: steps"):
+            step = check.text(step_node, f"{where}: step", steps_node)
+            if step is not None:
+                steps.append(step)
+        if steps_node is not None and isinstance(steps_node, yaml.SequenceNode) and not steps:
+            check.add(steps_node, f"{where}: steps is empty")
+        blocks.append(
+            Block(steps=tuple(steps), heading=heading, department=department, numbered=numbered)
+        )
+    if not blocks and isinstance(node, yaml.SequenceNode):
+        check.add(node, f"{where} is empty")
+    return tuple(blocks)
+
+
+
+_SYNONYM_KEYS = {"schema", "synonyms"}
+
+
+def load_synonyms(path: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """Read ``synonyms.yaml``: a mapping from a word people say to words of the document."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError([f"{shown}: cannot read: {exc}"]) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise SourceError([f"{shown}:{line}: invalid YAML: {problem}"]) from None
+    if root is None:
+        return {}
+    check = _Checker(shown, [])
+    top = check.mapping(root, "the synonyms file", _SYNONYM_KEYS)
+    result: dict[str, list[str]] = {}
+    table = top.get("synonyms")
+    if table is not None and not (isinstance(table, yaml.MappingNode) and table.tag == _MAP):
+        check.add(table, "synonyms must be a mapping (word: [words of the document])")
+    elif table is not None:
+        for key_node, value_node in table.value:
+            word = check.text(key_node, "synonym word", table)
+            if word is None:
+                continue
+            if word in result:
+                check.add(key_node, f"synonym word {word!r} is listed twice")
+                continue
+            if isinstance(value_node, yaml.ScalarNode):
+                targets = [check.text(value_node, f"synonyms of {word!r}", key_node)]
+            else:
+                targets = [
+                    check.text(n, f"a synonym of {word!r}", key_node)
+                    for n in check.sequence(value_node, f"synonyms of {word!r}")
+                ]
+            kept = [t for t in targets if t is not None]
+            if not kept:
+                check.add(value_node, f"synonyms of {word!r} are empty")
+            result[word] = kept
+    if check.problems:
+        raise SourceError(check.problems)
+    return result
+
+
+def synonyms_beside(source: Path) -> Path | None:
+    """The ``synonyms.yaml`` next to a duties file, if there is one."""
+    candidate = Path(source).with_name("synonyms.yaml")
+    return candidate if candidate.is_file() else None

@@ -1,0 +1,307 @@
+"""Model -> SQLite (via sqlite-utils): schema, full-text index, atomic replace.
+
+The database is written to a temporary file beside the target and renamed
+into place, so a failed or interrupted build leaves the previous database as
+it was, and two builds at once cannot leave a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import sqlite_utils
+
+from dutylist import __version__
+from dutylist.errors import DatabaseError
+from dutylist.model import LIST_KINDS, SIDES, Catalog, Duty
+from dutylist.query import sha256_file
+from dutylist.textsearch import index_streams
+
+SCHEMA_VERSION = 1
+"""Version of the database layout; the query side refuses any other."""
+
+FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
+BACKUP_SUFFIX = ".bak"
+
+
+def backup_path(db_path: Path) -> Path:
+    """Where ``build`` keeps the database it replaced."""
+    return db_path.with_name(db_path.name + BACKUP_SUFFIX)
+
+
+def body_texts(duty: Duty) -> Iterator[str]:
+    """The text of an item's duties cells, in document order."""
+    for block in (*duty.upper_duties, *duty.township_duties):
+        if block.heading:
+            yield block.heading
+        if block.department:
+            yield block.department
+        yield from block.steps
+
+
+def build_database(
+    catalog: Catalog,
+    target: Path,
+    *,
+    source: Path | None = None,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    synonyms_source: Path | None = None,
+    keep_backup: bool = True,
+    tool_version: str = __version__,
+    source_label: str | None = None,
+) -> Path | None:
+    """Write ``catalog`` to ``target`` atomically; return the backup path if one was kept."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+        os.close(handle)
+    except OSError as exc:
+        raise DatabaseError(f"cannot write to {target.parent}: {exc.strerror or exc}") from None
+    tmp = Path(tmp_name)
+    try:
+        os.unlink(tmp)  # sqlite-utils creates the file itself
+        _write(catalog, tmp, source, synonyms or {}, synonyms_source, tool_version, source_label)
+        backup = None
+        if keep_backup and target.exists():
+            backup = backup_path(target)
+            backup_tmp = tmp.with_suffix(".bak.tmp")
+            shutil.copy2(target, backup_tmp)
+            os.replace(backup_tmp, backup)
+        os.replace(tmp, target)
+        return backup
+    except OSError as exc:
+        raise DatabaseError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        for leftover in (tmp, tmp.with_suffix(".bak.tmp")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _write(
+    catalog: Catalog,
+    path: Path,
+    source: Path | None,
+    synonyms: Mapping[str, Sequence[str]],
+    synonyms_source: Path | None,
+    tool_version: str,
+    source_label: str | None,
+) -> None:
+    db = sqlite_utils.Database(path)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        _create_schema(db)
+        with db.conn:
+            _insert(db, catalog, synonyms)
+            _insert_metadata(db, catalog, source, synonyms_source, tool_version, source_label)
+        db.execute("PRAGMA journal_mode = DELETE")
+        db.execute("ANALYZE")
+        db.execute("PRAGMA optimize")
+    finally:
+        db.close()
+    # The file must be complete on disk before it is renamed into place.
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    db.table("metadata").create({"key": str, "value": str}, pk="key")
+    db.table("departments").create(
+        {"id": int, "name": str, "aliases": str}, pk="id", not_null={"name"}
+    )
+    db.table("department_aliases").create(
+        {"alias": str, "department_id": int},
+        pk="alias",
+        foreign_keys=[("department_id", "departments", "id")],
+    )
+    db.table("duties").create(
+        {
+            "rowid": int,
+            "id": str,
+            "list": str,
+            "seq": int,
+            "category": str,
+            "name": str,
+            "departments": str,
+            "note": str,
+        },
+        pk="rowid",
+        not_null={"id", "list", "seq", "category", "name"},
+    )
+    db.table("duty_departments").create(
+        {"duty_id": str, "department_id": int, "position": int},
+        pk=("duty_id", "position"),
+        foreign_keys=[("duty_id", "duties", "id"), ("department_id", "departments", "id")],
+    )
+    db.table("blocks").create(
+        {
+            "id": int,
+            "duty_id": str,
+            "side": str,
+            "position": int,
+            "heading": str,
+            "department": str,
+            "numbered": int,
+        },
+        pk="id",
+        foreign_keys=[("duty_id", "duties", "id")],
+    )
+    db.table("steps").create(
+        {"block_id": int, "position": int, "text": str},
+        pk=("block_id", "position"),
+        foreign_keys=[("block_id", "blocks", "id")],
+    )
+    db.table("synonyms").create(
+        {"word": str, "target": str, "position": int}, pk=("word", "position")
+    )
+    columns = ", ".join(FTS_COLUMNS)
+    db.execute(
+        f"CREATE VIRTUAL TABLE duties_fts USING fts5({columns}, "
+        "content='', tokenize='unicode61 remove_diacritics 0', detail='full')"
+    )
+
+
+def _insert(
+    db: sqlite_utils.Database, catalog: Catalog, synonyms: Mapping[str, Sequence[str]]
+) -> None:
+    dept_ids: dict[str, int] = {}
+    aliases_of: dict[str, tuple[str, ...]] = {}
+    dept_rows = []
+    alias_rows = []
+    for number, department in enumerate(catalog.departments, start=1):
+        dept_ids[department.name] = number
+        aliases_of[department.name] = department.aliases
+        dept_rows.append(
+            {
+                "id": number,
+                "name": department.name,
+                "aliases": json.dumps(list(department.aliases), ensure_ascii=False),
+            }
+        )
+        alias_rows.extend({"alias": a, "department_id": number} for a in department.aliases)
+    db.table("departments").insert_all(dept_rows)
+    db.table("department_aliases").insert_all(alias_rows)
+
+    duty_rows, link_rows, block_rows, step_rows, fts_rows = [], [], [], [], []
+    block_id = 0
+    for rowid, duty in enumerate(catalog.duties(), start=1):
+        duty_rows.append(
+            {
+                "rowid": rowid,
+                "id": duty.id,
+                "list": duty.list,
+                "seq": duty.seq,
+                "category": duty.category,
+                "name": duty.name,
+                "departments": "、".join(duty.departments),
+                "note": duty.note,
+            }
+        )
+        link_rows.extend(
+            {"duty_id": duty.id, "department_id": dept_ids[name], "position": position}
+            for position, name in enumerate(duty.departments)
+        )
+        for side in SIDES:
+            blocks = duty.upper_duties if side == "upper" else duty.township_duties
+            for position, block in enumerate(blocks):
+                block_id += 1
+                block_rows.append(
+                    {
+                        "id": block_id,
+                        "duty_id": duty.id,
+                        "side": side,
+                        "position": position,
+                        "heading": block.heading,
+                        "department": block.department,
+                        "numbered": int(block.numbered),
+                    }
+                )
+                step_rows.extend(
+                    {"block_id": block_id, "position": n, "text": text}
+                    for n, text in enumerate(block.steps)
+                )
+        dept_text = " ".join(
+            " ".join((name, *aliases_of.get(name, ()))) for name in duty.departments
+        )
+        name_bi, name_uni = index_streams(duty.name)
+        dept_bi, dept_uni = index_streams(dept_text)
+        body_bi, body_uni = _join_streams(body_texts(duty))
+        fts_rows.append((rowid, name_bi, name_uni, dept_bi, dept_uni, body_bi, body_uni))
+    db.table("duties").insert_all(duty_rows, batch_size=1000)
+    db.table("duty_departments").insert_all(link_rows, batch_size=1000)
+    db.table("blocks").insert_all(block_rows, batch_size=1000)
+    db.table("steps").insert_all(step_rows, batch_size=1000)
+    placeholders = ", ".join("?" for _ in range(len(FTS_COLUMNS) + 1))
+    db.conn.executemany(
+        f"INSERT INTO duties_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES ({placeholders})",
+        fts_rows,
+    )
+    db.table("duties").create_index(["list", "seq"], unique=True)
+    db.table("duties").create_index(["id"], unique=True)
+    db.table("duties").create_index(["category"])
+    db.table("duty_departments").create_index(["department_id"])
+    db.table("blocks").create_index(["duty_id"])
+    db.table("synonyms").insert_all(
+        {"word": word, "target": target, "position": position}
+        for word, targets in synonyms.items()
+        for position, target in enumerate(targets)
+    )
+
+
+
+def _join_streams(texts: Iterable[str]) -> tuple[str, str]:
+    """Index several texts as one field; bigrams never span two texts."""
+    bi: list[str] = []
+    uni: list[str] = []
+    for text in texts:
+        b, u = index_streams(text)
+        if b:
+            bi.append(b)
+        if u:
+            uni.append(u)
+    return " ".join(bi), " ".join(uni)
+
+
+def _insert_metadata(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    source: Path | None,
+    synonyms_source: Path | None,
+    tool_version: str,
+    source_label: str | None,
+) -> None:
+    document = catalog.document
+    meta: dict[str, str | None] = {
+        "schema_version": str(SCHEMA_VERSION),
+        "tool_version": tool_version,
+        "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "source_path": source_label or (str(source.resolve()) if source else None),
+        "source_sha256": sha256_file(source) if source else None,
+        "synonyms_path": str(synonyms_source.resolve()) if synonyms_source else None,
+        "synonyms_sha256": sha256_file(synonyms_source) if synonyms_source else None,
+        "township": document.township,
+        "county": document.county,
+        "title": document.title,
+        "document_source": document.source,
+        "doc_number": document.doc_number,
+        "date": document.date,
+        "version": document.version,
+    }
+    for kind in LIST_KINDS:
+        duty_list = catalog.lists.get(kind)
+        meta[f"count_{kind}"] = str(len(duty_list.items)) if duty_list else "0"
+        meta[f"title_{kind}"] = duty_list.title if duty_list else None
+    db.table("metadata").insert_all(
+        {"key": key, "value": value} for key, value in meta.items() if value is not None
+    )
+

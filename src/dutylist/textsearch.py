@@ -1,0 +1,249 @@
+"""Chinese tokenising, synonym expansion and FTS5 query building (pure functions).
+
+FTS5's stock tokenizers do not segment Chinese, so text is tokenised here, the
+way Lucene's CJKAnalyzer does: a run of Chinese characters becomes its
+overlapping character bigrams (one positional stream, so a longer word is a
+phrase of bigrams) and, in a second stream, its single characters (so a
+one-character query works). Latin letters and digits become lower-case words.
+Punctuation and spaces are dropped and full/half width folded (NFKC), so
+``两癌`` finds ``“两癌”`` and ``ＡＰＰ`` finds ``APP``.
+
+The index stores the streams as space-separated tokens; FTS5's ``unicode61``
+tokenizer then only splits on the spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+# Characters that form words: CJK ideographs (with extensions), letters, digits.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_SEGMENT_RE = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+_CJK_RE = re.compile(rf"[{_CJK}]")
+
+MAX_QUERY_CHARS = 200
+"""Longer queries are cut to this many characters before tokenising."""
+
+MAX_TERMS = 16
+"""At most this many whitespace-separated words of a query are used."""
+
+
+def normalize(text: str) -> str:
+    """Fold width and case: full-width ``ＡＰＰ１`` becomes ``app1``."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def segments(text: str) -> list[str]:
+    """Runs of Chinese characters and runs of Latin letters or digits, punctuation dropped.
+
+    Chinese runs separated only by punctuation or spaces are joined, so that a
+    word printed across a quotation mark or a line break is still found.
+    """
+    result: list[str] = []
+    previous_cjk = False
+    for match in _SEGMENT_RE.finditer(normalize(text)):
+        segment = match.group()
+        is_cjk = bool(_CJK_RE.match(segment))
+        if is_cjk and previous_cjk:
+            result[-1] += segment
+        else:
+            result.append(segment)
+        previous_cjk = is_cjk
+    return result
+
+
+def is_cjk(segment: str) -> bool:
+    return bool(_CJK_RE.match(segment))
+
+
+def bigrams(run: str) -> list[str]:
+    """Overlapping bigrams of a Chinese run; a one-character run is itself."""
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_streams(text: str) -> tuple[str, str]:
+    """The two token streams stored in the full-text index for a piece of text.
+
+    Returns (bigram stream, unigram stream); Latin and digit words go in the
+    bigram stream, in place.
+    """
+    bi: list[str] = []
+    uni: list[str] = []
+    for segment in segments(text):
+        if is_cjk(segment):
+            bi.extend(bigrams(segment))
+            uni.extend(segment)
+        else:
+            bi.append(segment)
+    return " ".join(bi), " ".join(uni)
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query with its synonym alternatives (a union)."""
+
+    text: str
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[Term, ...] = field(default_factory=tuple)
+
+    @property
+    def words(self) -> list[str]:
+        """Every alternative of every term, longest first (for highlighting)."""
+        seen = {alt for term in self.terms for alt in term.alternatives}
+        return sorted(seen, key=len, reverse=True)
+
+
+def parse_query(
+    query: str, synonyms: Mapping[str, Sequence[str]] | None = None
+) -> ParsedQuery:
+    """Split a query into words and expand each with its synonyms.
+
+    A synonym key found inside a longer word is also replaced in place, so
+    ``养狗`` also searches ``养犬``. Words without any searchable character
+    (only punctuation) are dropped.
+    """
+    synonyms = synonyms or {}
+    words = normalize(query[:MAX_QUERY_CHARS]).split()
+    terms: list[Term] = []
+    seen_words: set[str] = set()
+    for word in words:
+        if not segments(word) or word in seen_words:
+            continue
+        seen_words.add(word)
+        alternatives: list[str] = [word]
+        for key, targets in synonyms.items():
+            if key == word:
+                alternatives.extend(targets)
+            elif key in word:
+                alternatives.extend(word.replace(key, target) for target in targets)
+        unique = tuple(dict.fromkeys(a for a in alternatives if segments(a)))
+        terms.append(Term(text=word, alternatives=unique))
+        if len(terms) == MAX_TERMS:
+            break
+    return ParsedQuery(tuple(terms))
+
+
+def _word_match(word: str, columns: Sequence[str]) -> str:
+    """An FTS5 expression matching ``word`` in the given logical columns.
+
+    ``columns`` names the bigram columns; each has a unigram twin with the
+    suffix ``_uni`` replacing ``_bi``. Chinese segments become phrases of
+    bigrams; a single character is looked up in the unigram columns; Latin and
+    digit words are prefix matches.
+    """
+    parts: list[str] = []
+    bi_cols = " ".join(columns)
+    uni_cols = " ".join(c.replace("_bi", "_uni") for c in columns)
+    for segment in segments(word):
+        if is_cjk(segment) and len(segment) == 1:
+            parts.append(f"{{{uni_cols}}} : {_quote(segment)}")
+        elif is_cjk(segment):
+            phrase = " ".join(_quote(token) for token in bigrams(segment))
+            parts.append(f"{{{bi_cols}}} : ({phrase.replace(' ', ' + ')})")
+        else:
+            parts.append(f"{{{bi_cols}}} : {_quote(segment)}*")
+    return " AND ".join(parts)
+
+
+def term_match(term: Term, columns: Sequence[str]) -> str:
+    """Any of a term's alternatives, as one FTS5 expression."""
+    options = [_word_match(alt, columns) for alt in term.alternatives]
+    options = [o for o in options if o]
+    if len(options) == 1:
+        return f"({options[0]})"
+    return "(" + " OR ".join(f"({o})" for o in options) + ")"
+
+
+def match_all(query: ParsedQuery, columns: Sequence[str]) -> str:
+    """Every term must match (each through any of its alternatives)."""
+    return " AND ".join(term_match(term, columns) for term in query.terms)
+
+
+def match_any(query: ParsedQuery, columns: Sequence[str]) -> str:
+    """Partial matching for the fallback: any bigram or word of any alternative.
+
+    bm25 then ranks items that share more (and rarer) pieces of the query first.
+    """
+    tokens: list[str] = []
+    for term in query.terms:
+        for alt in term.alternatives:
+            for segment in segments(alt):
+                if is_cjk(segment):
+                    tokens.extend(bigrams(segment))
+                else:
+                    tokens.append(segment)
+    unique = list(dict.fromkeys(tokens))
+    bi_cols = " ".join(columns)
+    uni_cols = " ".join(c.replace("_bi", "_uni") for c in columns)
+    parts = []
+    for token in unique:
+        if is_cjk(token) and len(token) == 1:
+            parts.append(f"({{{uni_cols}}} : {_quote(token)})")
+        elif is_cjk(token):
+            parts.append(f"({{{bi_cols}}} : {_quote(token)})")
+        else:
+            parts.append(f"({{{bi_cols}}} : {_quote(token)}*)")
+    return " OR ".join(parts)
+
+
+def find_span(text: str, words: Iterable[str]) -> tuple[int, int] | None:
+    """Where the first of ``words`` (tried in order) occurs in ``text``, case-insensitively.
+
+    Matching ignores width and case; punctuation inside the text between the
+    characters of a word is skipped, so ``两癌`` is found in ``“两癌”`` and
+    ``低保家庭`` in ``低保、家庭`` is not (but ``低保`` is).
+    """
+    spans = find_spans(text, words)
+    return spans[0] if spans else None
+
+
+def find_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Every non-overlapping occurrence of any of ``words`` in ``text``, sorted."""
+    folded = normalize(text)
+    if len(folded) != len(text):  # NFKC changed the length: fall back to per-char folding
+        folded = "".join(normalize(ch)[:1] or ch for ch in text)
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        needle = "".join(segments(word)) if " " not in word else word
+        if not needle:
+            continue
+        start = 0
+        while True:
+            index = folded.find(needle, start)
+            if index < 0:
+                break
+            span = (index, index + len(needle))
+            if not any(s < span[1] and span[0] < e for s, e in spans):
+                spans.append(span)
+            start = index + 1
+    return sorted(spans)
+
+
+def snippet(text: str, words: Sequence[str], width: int = 40) -> str | None:
+    """About ``width`` characters of ``text`` around the first match, or None."""
+    span = find_span(text, words)
+    if span is None:
+        return None
+    start, end = span
+    if len(text) <= width:
+        return text
+    margin = max(0, (width - (end - start)) // 2)
+    left = max(0, start - margin)
+    right = min(len(text), max(end + margin, left + width))
+    left = max(0, min(left, right - width))
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    return prefix + text[left:right] + suffix
