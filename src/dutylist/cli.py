@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from dutylist import __version__
 from dutylist.errors import (
@@ -31,12 +32,36 @@ Search the official duty list (履职事项清单) of 大南沟乌孜别克族�
 Example: dutylist search 低保
 """
 
+class _DutylistGroup(TyperGroup):
+    """The one place where a DutylistError becomes a message on stderr and an exit code.
+
+    A command returns its exit code (0 found, 1 nothing found); a non-zero
+    code becomes ``typer.Exit`` so it holds under ``CliRunner`` and ``main``.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            result = super().invoke(ctx)
+        except DutylistError as error:
+            _print_error(error)
+            raise typer.Exit(error.exit_code) from None
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            raise typer.Exit(_closed_pipe()) from None
+        if isinstance(result, int) and not isinstance(result, bool) and result != 0:
+            raise typer.Exit(result)
+        return result
+
+
 app = typer.Typer(
+    cls=_DutylistGroup,
     help=HELP,
     no_args_is_help=True,
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 # The exit code a command has decided on before it prints; a closed pipe while
@@ -118,6 +143,7 @@ ListOption = Annotated[
     typer.Option(
         "--list",
         "-l",
+        metavar="LIST",
         help="只看一个清单：basic（基本）、coordinated（配合）、withdrawn（收回）。",
         autocompletion=_complete_list,
         show_default=False,
@@ -128,6 +154,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         help="输出格式：table、tsv、csv、json、jsonl。默认：终端为 table，管道为 tsv。",
         autocompletion=_complete_format,
         show_default=False,
@@ -138,6 +165,7 @@ CategoryOption = Annotated[
     typer.Option(
         "--category",
         "-c",
+        metavar="CATEGORY",
         help="只看该事项类别，例如 民生服务。",
         autocompletion=_complete_category,
         show_default=False,
@@ -148,6 +176,7 @@ DepartmentOption = Annotated[
     typer.Option(
         "--department",
         "-d",
+        metavar="DEPARTMENT",
         help="只看该部门的事项：木垒县民政局、县民政局、民政局 均可。",
         autocompletion=_complete_department,
         show_default=False,
@@ -216,7 +245,9 @@ def _root(
 def search(
     query: Annotated[
         list[str] | None,
-        typer.Argument(help="要查的词，可以是几个词（都要匹配）。", show_default=False),
+        typer.Argument(
+            metavar="QUERY...", help="要查的词，可以是几个词（都要匹配）。", show_default=False
+        ),
     ] = None,
     stdin: Annotated[
         bool, typer.Option("--stdin", help="从标准输入读查询，每行一个。One query per line.")
@@ -225,7 +256,7 @@ def search(
     category: CategoryOption = None,
     department: DepartmentOption = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help="最多显示几条；0 表示全部。")
+        int, typer.Option("--limit", "-n", min=0, metavar="N", help="最多显示几条；0 表示全部。")
     ] = 20,
     fmt: FormatOption = None,
     db: DbOption = None,
@@ -293,6 +324,7 @@ def filter_by_category(
     category: Annotated[
         str | None,
         typer.Argument(
+            metavar="[CATEGORY]",
             help="事项类别，例如 民生服务；不写则列出所有类别及各清单事项数。",
             autocompletion=_complete_category,
             show_default=False,
@@ -316,6 +348,7 @@ def filter_by_department(
     department: Annotated[
         str | None,
         typer.Argument(
+            metavar="[DEPARTMENT]",
             help="部门：木垒县民政局、县民政局、民政局 均可；不写则列出所有部门及数量。",
             autocompletion=_complete_department,
             show_default=False,
@@ -461,7 +494,9 @@ def build(
     source: Annotated[
         Path | None,
         typer.Argument(
-            help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。", show_default=False
+            metavar="[SOURCE]",
+            help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。",
+            show_default=False,
         ),
     ] = None,
     db: DbOption = None,
@@ -478,7 +513,6 @@ def build(
 
     Example: dutylist build data/duties.yaml
     """
-    from dutylist import query as q
     from dutylist import source as src
     from dutylist import store
 
@@ -488,12 +522,7 @@ def build(
     catalog = src.load_catalog(path)
     synonyms_path = synonyms or src.synonyms_beside(path)
     synonym_map = src.load_synonyms(synonyms_path) if synonyms_path else {}
-    if db:
-        target = Path(db).expanduser()
-    elif os.environ.get(q.ENV_DB):
-        target = Path(os.environ[q.ENV_DB]).expanduser()
-    else:
-        target = q.user_db_path()
+    target = _build_target(db)
     previous = _previous_catalog(target)
     backup = store.build_database(
         catalog, target, source=Path(path), synonyms=synonym_map, synonyms_source=synonyms_path
@@ -526,6 +555,82 @@ def _previous_catalog(target: Path) -> Any:
         return None
 
 
+# ---------------------------------------------------------------- revisions
+
+
+@app.command()
+def validate(
+    source: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[SOURCE]",
+            help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。",
+            show_default=False,
+        ),
+    ] = None,
+    synonyms: Annotated[
+        Path | None,
+        typer.Option(
+            "--synonyms",
+            help="同义词表；默认为源文件旁的 synonyms.yaml（若存在）。",
+            show_default=False,
+        ),
+    ] = None,
+) -> int:
+    """只校验清单 YAML（与 build 的检查相同），不写任何文件。
+
+    Example: dutylist validate data/duties.yaml
+    """
+    from dutylist import source as src
+
+    path = source or src.default_source()
+    if path is None:
+        raise UsageError("请指定清单 YAML 文件（当前目录下没有 data/duties.yaml）")
+    catalog = src.load_catalog(path)
+    synonyms_path = synonyms or src.synonyms_beside(path)
+    synonym_count = len(src.load_synonyms(synonyms_path)) if synonyms_path else 0
+    counts = "，".join(
+        f"{title} {len(catalog.lists[kind].items)} 项"
+        for kind, title in (("basic", "基本"), ("coordinated", "配合"), ("withdrawn", "收回"))
+    )
+    _note(f"{path}：校验通过（{counts}；同义词 {synonym_count} 条）。")
+    return EXIT_OK
+
+
+@app.command()
+def restore(db: DbOption = None) -> int:
+    """用 build 保留的备份恢复上一个数据库（当前数据库与备份互换）。
+
+    Example: dutylist restore
+    """
+    from dutylist import query as q
+
+    target = _build_target(db)
+    backup = target.with_name(target.name + ".bak")
+    if not backup.is_file():
+        raise UsageError(f"没有可恢复的备份：{backup} 不存在")
+    q.connect(backup).close()  # refuse to restore something that is not a database
+    swap = target.with_name(target.name + ".swap")
+    if target.exists():
+        os.replace(target, swap)
+    os.replace(backup, target)
+    if swap.exists():
+        os.replace(swap, backup)
+    _note(f"已恢复 {target}（被替换的数据库保存为 {backup}，再次运行 restore 可撤销）。")
+    return EXIT_OK
+
+
+def _build_target(db: str | None) -> Path:
+    """Where build writes and restore restores: --db, $DUTYLIST_DB, else the user's folder."""
+    from dutylist import query as q
+
+    if db:
+        return Path(db).expanduser()
+    if os.environ.get(q.ENV_DB):
+        return Path(os.environ[q.ENV_DB]).expanduser()
+    return q.user_db_path()
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -537,22 +642,21 @@ def main() -> None:
 
 def _run(args: list[str]) -> int:
     from typer._click import exceptions as click_exceptions
+    from typer.exceptions import Abort
 
     try:
         result = app(args=args, prog_name="dutylist", standalone_mode=False)
         sys.stdout.flush()
         return int(result or 0)
-    except DutylistError as error:
-        _quiet_print_error(error)
+    except DutylistError as error:  # raised outside a command (e.g. completion)
+        _print_error(error)
         return error.exit_code
     except click_exceptions.ClickException as error:
         error.show()
         return EXIT_USAGE if error.exit_code == 2 else error.exit_code
-    except click_exceptions.Abort:
+    except Abort:
         typer.echo("已中止。", err=True)
         return 130
-    except BrokenPipeError:
-        return _closed_pipe()
     except OSError as error:
         if error.errno == errno.EPIPE:
             return _closed_pipe()
@@ -562,7 +666,7 @@ def _run(args: list[str]) -> int:
         return 130
 
 
-def _quiet_print_error(error: DutylistError) -> None:
+def _print_error(error: DutylistError) -> None:
     lines = str(error).splitlines() or [type(error).__name__]
     for line in lines:
         typer.echo(f"错误：{line}" if len(lines) == 1 else line, err=True)

@@ -136,10 +136,18 @@ def write_detail(detail: DutyDetail, fmt: str, out: TextIO) -> None:
 # ---------------------------------------------------------------- Rich
 
 
-def make_console(out: TextIO | None = None, width: int | None = None) -> Console:
+def make_console(
+    out: TextIO | None = None, width: int | None = None, force_terminal: bool | None = None
+) -> Console:
     from rich.console import Console
 
-    return Console(file=out or sys.stdout, width=width, highlight=False, soft_wrap=False)
+    return Console(
+        file=out or sys.stdout,
+        width=width,
+        force_terminal=force_terminal,
+        highlight=False,
+        soft_wrap=False,
+    )
 
 
 def _highlighted(text: str, words: Sequence[str]) -> Text:

@@ -35,6 +35,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_PLAIN_TAGS = {_STR, _INT, _BOOL, _NULL, _SEQ, _MAP, "tag:yaml.org,2002:float",
+               "tag:yaml.org,2002:timestamp"}
 
 _TOP_KEYS = {"schema", "document", "departments", "lists"}
 _DOCUMENT_KEYS = {"township", "county", "title", "source", "doc_number", "date", "version"}
@@ -123,7 +125,7 @@ class _Checker:
         return list(node.value)
 
     def _bad_type(self, node: yaml.Node, what: str, expected: str) -> None:
-        if not node.tag.startswith("tag:yaml.org,2002:"):
+        if node.tag not in _PLAIN_TAGS:
             self.add(node, f"{what}: tag {node.tag!r} is not allowed (plain YAML only)")
         else:
             self.add(node, f"{what} must be {expected}")
@@ -164,6 +166,8 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
 
     check = _Checker(path, [])
     top = check.mapping(root, "the file", _TOP_KEYS)
+    if not isinstance(root, yaml.MappingNode):
+        raise SourceError(check.problems)
     schema = check.integer(top.get("schema"), "schema", root) if top else None
     if schema is not None and schema != SCHEMA_VERSION:
         check.add(top["schema"], f"schema {schema} is not supported (expected {SCHEMA_VERSION})")
@@ -270,7 +274,7 @@ def _duty_list(
                 "(seq must run 1, 2, 3, … without gaps)",
             )
         duties.append(duty)
-    if not duties and isinstance(items_node, yaml.SequenceNode):
+    if isinstance(items_node, yaml.SequenceNode) and not items_node.value:
         check.add(items_node, f"lists.{kind}.items is empty")
     if title is None:
         return None
@@ -329,7 +333,7 @@ def _department_refs(
         elif name in names:
             check.add(ref_node, f"{where}: department {name!r} is listed twice")
         names.append(name)
-    if not names and isinstance(node, yaml.SequenceNode):
+    if isinstance(node, yaml.SequenceNode) and not node.value:
         check.add(node, f"{where}: departments is empty")
     return names
 
@@ -362,12 +366,12 @@ def _blocks(
             step = check.text(step_node, f"{where}: step", steps_node)
             if step is not None:
                 steps.append(step)
-        if steps_node is not None and isinstance(steps_node, yaml.SequenceNode) and not steps:
+        if isinstance(steps_node, yaml.SequenceNode) and not steps_node.value:
             check.add(steps_node, f"{where}: steps is empty")
         blocks.append(
             Block(steps=tuple(steps), heading=heading, department=department, numbered=numbered)
         )
-    if not blocks and isinstance(node, yaml.SequenceNode):
+    if isinstance(node, yaml.SequenceNode) and not node.value:
         check.add(node, f"{where} is empty")
     return tuple(blocks)
 

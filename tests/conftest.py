@@ -1,0 +1,73 @@
+"""Shared fixtures: the real list and a small fixture list, each built into a database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from dutylist import source, store
+from dutylist.cli import app
+from dutylist.model import Catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_YAML = ROOT / "data" / "duties.yaml"
+REAL_SYNONYMS = ROOT / "data" / "synonyms.yaml"
+MINI_YAML = ROOT / "tests" / "fixtures" / "mini.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read or write the real user's data folder or $DUTYLIST_DB."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("DUTYLIST_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def real_catalog() -> Catalog:
+    return source.load_catalog(REAL_YAML)
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory: pytest.TempPathFactory, real_catalog: Catalog) -> Path:
+    path = tmp_path_factory.mktemp("real") / "duties.db"
+    store.build_database(
+        real_catalog,
+        path,
+        source=REAL_YAML,
+        synonyms=source.load_synonyms(REAL_SYNONYMS),
+        synonyms_source=REAL_SYNONYMS,
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mini") / "mini.db"
+    store.build_database(
+        source.load_catalog(MINI_YAML),
+        path,
+        source=MINI_YAML,
+        synonyms={"狗": ["犬", "犬只"], "打疫苗": ["疫苗", "防疫"]},
+    )
+    return path
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Run the CLI in-process: ``cli("search", "低保", db=path)``."""
+    runner = CliRunner()
+
+    def invoke(*args: str, db: Path | None = None, input: str | None = None,
+               env: dict[str, str] | None = None) -> Result:
+        argv = list(args)
+        if db is not None:
+            argv += ["--db", str(db)]
+        return runner.invoke(app, argv, input=input, env={**os.environ, **(env or {})})
+
+    return invoke

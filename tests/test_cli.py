@@ -1,0 +1,351 @@
+"""Every command, every format, every exit code, through the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from .conftest import MINI_YAML, REAL_YAML
+
+Cli = Callable[..., Result]
+
+
+def rows(result: Result) -> list[dict[str, object]]:
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, list)
+    return data
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_search_json_fields(cli: Cli, mini_db: Path) -> None:
+    (hit,) = rows(cli("search", "低保", "-f", "json", db=mini_db))
+    assert list(hit) == ["id", "list", "seq", "category", "name", "departments", "whose",
+                         "score", "matched", "matched_in", "note", "partial"]
+    assert hit["id"] == "B1" and hit["whose"] == "本乡负责" and hit["matched_in"] == "name"
+    assert isinstance(hit["score"], float) and hit["score"] > 0
+
+
+def test_search_whose_duty_on_every_list(cli: Cli, mini_db: Path) -> None:
+    found = {r["id"]: r["whose"] for r in rows(cli("search", "高龄津贴", "收养", "低保", "-f",
+                                                  "json", db=mini_db))}
+    assert found["B1"] == "本乡负责"
+    assert found["C1"] == "配合 木垒县民政局"
+    assert found["W1"] == "已收回 → 木垒县民政局"
+
+
+def test_search_tsv_is_the_default_when_piped(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "低保", db=mini_db)
+    assert result.exit_code == 0
+    (line,) = result.stdout.splitlines()
+    fields = line.split("\t")
+    assert fields[:5] == ["B1", "basic", "1", "民生服务", "对困难群众、低保家庭按照规定给予最低生活保障"]
+    assert "\x1b" not in result.stdout and "─" not in result.stdout
+
+
+def test_search_csv_has_a_header_and_jsonl_one_object_a_line(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "宣传", "-f", "csv", db=mini_db)
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["id"] for r in table] == ["C1", "C2"]
+    assert table[1]["departments"] == "木垒县农业农村局、木垒县民政局"
+    result = cli("search", "宣传", "-f", "jsonl", db=mini_db)
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["C1", "C2"]
+
+
+def test_search_filters_combine(cli: Cli, mini_db: Path) -> None:
+    hits = rows(cli("search", "宣传", "--department", "农业农村局", "-f", "json", db=mini_db))
+    assert [h["id"] for h in hits] == ["C2"]
+    assert cli("search", "低保", "--list", "coordinated", db=mini_db).exit_code == 1
+    hits = rows(cli("search", "宣传", "--category", "民生服务", "-f", "json", db=mini_db))
+    assert [h["id"] for h in hits] == ["C1"]
+
+
+def test_search_synonyms_and_partial_fallback(cli: Cli, mini_db: Path) -> None:
+    hits = rows(cli("search", "狗", "-f", "json", db=mini_db))
+    assert [h["id"] for h in hits] == ["B2"] and hits[0]["partial"] is False
+    result = cli("search", "高龄 收养", "-f", "json", db=mini_db)
+    hits = rows(result)
+    assert {h["id"] for h in hits} == {"C1", "W1"} and all(h["partial"] for h in hits)
+    assert "部分匹配" in result.stderr
+
+
+def test_nothing_found_exits_1(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "火星", "-f", "json", db=mini_db)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+    assert "没有找到" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_empty_query_is_a_usage_error(cli: Cli, mini_db: Path, query: str) -> None:
+    result = cli("search", query, db=mini_db)
+    assert result.exit_code == 2
+    assert "查询词不能为空" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"(*', "NEAR(", "低保 NEAR(", "' OR 1=1; DROP TABLE duties; --", "*", "a\x00b\x07c",
+     "低" * 5000, "低保" + "\x1b[31m"],
+)
+def test_hostile_queries_are_just_text(cli: Cli, mini_db: Path, query: str) -> None:
+    result = cli("search", query, "-f", "json", db=mini_db)
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    json.loads(result.stdout)
+    assert cli("search", "低保", "-f", "json", db=mini_db).exit_code == 0  # DB intact
+
+
+def test_stdin_batch_carries_the_query(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "--stdin", db=mini_db, input="低保\n\n火星\n狗\n")
+    assert result.exit_code == 0
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [(f[0], f[1]) for f in lines] == [("低保", "B1"), ("狗", "B2")]
+    result = cli("search", "--stdin", "-f", "jsonl", db=mini_db, input="低保\n狗\n")
+    assert [json.loads(x)["query"] for x in result.stdout.splitlines()] == ["低保", "狗"]
+    assert cli("search", "--stdin", db=mini_db, input="火星\n").exit_code == 1
+    assert cli("search", "--stdin", db=mini_db, input="\n").exit_code == 2
+    assert cli("search", "x", "--stdin", db=mini_db, input="x\n").exit_code == 2
+
+
+def test_limit(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "民政局", "-n", "1", "-f", "json", db=mini_db)
+    assert len(rows(result)) == 1
+    assert "共 3 条" in result.stderr
+    assert len(rows(cli("search", "民政局", "-n", "0", "-f", "json", db=mini_db))) == 3
+
+
+def test_bad_format_and_list_are_usage_errors(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "低保", "-f", "xml", db=mini_db)
+    assert result.exit_code == 2 and "xml" in result.output
+    assert cli("search", "低保", "--list", "other", db=mini_db).exit_code == 2
+    assert rows(cli("search", "收养", "--list", "收回", "-f", "json", db=mini_db))[0]["id"] == "W1"
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_filter_by_category(cli: Cli, mini_db: Path) -> None:
+    hits = rows(cli("filter-by-category", "民生服务", "-f", "json", db=mini_db))
+    assert [h["id"] for h in hits] == ["B1", "C1", "W1"]
+    assert list(hits[0]) == ["id", "list", "seq", "category", "name", "departments", "whose",
+                             "note"]
+    hits = rows(cli("filter-by-category", "民生", "--list", "basic", "-f", "json", db=mini_db))
+    assert [h["id"] for h in hits] == ["B1"]
+
+
+def test_filter_by_category_without_argument_counts(cli: Cli, mini_db: Path) -> None:
+    counts = rows(cli("filter-by-category", "-f", "json", db=mini_db))
+    assert counts == [
+        {"category": "民生服务", "basic": 1, "coordinated": 1, "withdrawn": 1, "total": 3},
+        {"category": "乡村振兴", "basic": 1, "coordinated": 1, "withdrawn": 0, "total": 2},
+    ]
+
+
+def test_unknown_category_suggests(cli: Cli, mini_db: Path) -> None:
+    result = cli("filter-by-category", "民生服", db=mini_db)
+    assert result.exit_code == 0  # a unique fragment is accepted
+    result = cli("filter-by-category", "民声服务", db=mini_db)
+    assert result.exit_code == 2
+    assert "没有事项类别“民声服务”" in result.stderr and "民生服务" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["民政局", "县民政局", "木垒县民政局", "民政"])
+def test_filter_by_department_accepts_every_form(cli: Cli, mini_db: Path, name: str) -> None:
+    hits = rows(cli("filter-by-department", name, "-f", "json", db=mini_db))
+    assert [h["id"] for h in hits] == ["C1", "C2", "W1"]
+
+
+def test_department_counts_and_unknown(cli: Cli, mini_db: Path) -> None:
+    counts = rows(cli("filter-by-department", "-f", "json", db=mini_db))
+    assert counts[0] == {"department": "木垒县民政局", "basic": 0, "coordinated": 2,
+                         "withdrawn": 1, "total": 3}
+    result = cli("filter-by-department", "木垒县", db=mini_db)
+    assert result.exit_code == 2 and "不明确" in result.stderr
+    result = cli("filter-by-department", "农业局", db=mini_db)
+    assert result.exit_code == 2 and "木垒县农业农村局" in result.stderr
+
+
+# ---------------------------------------------------------------- show-steps
+
+
+@pytest.mark.parametrize("given", ["C2", "c2", "C-2", "C-002", " c 02 "])
+def test_show_steps_id_forms(cli: Cli, mini_db: Path, given: str) -> None:
+    result = cli("show-steps", given, "-f", "json", db=mini_db)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "C2"
+
+
+def test_show_steps_structure(cli: Cli, mini_db: Path) -> None:
+    detail = json.loads(cli("show-steps", "C2", "-f", "json", db=mini_db).stdout)
+    assert detail["upper_duties"] == [
+        {"heading": "农药使用指导、服务工作", "numbered": True, "steps": ["开展农药使用指导。"]},
+        {"heading": "农药包装废弃物回收清理工作", "numbered": True, "steps": ["回收农药包装废弃物。"]},
+    ]
+    assert detail["township_duties"] == [
+        {"department": "县农业农村局", "numbered": False, "steps": ["配合开展宣传，拨打12345热线。"]}
+    ]
+    tsv = cli("show-steps", "C1", db=mini_db).stdout.splitlines()
+    assert tsv[0].split("\t") == ["C1", "upper", "1", "", "", "1", "组织开展高龄津贴政策宣传；"]
+    assert tsv[2].split("\t")[1] == "township" and tsv[2].split("\t")[5] == "1"
+
+
+def test_show_steps_table_for_each_list(cli: Cli, mini_db: Path) -> None:
+    basic = cli("show-steps", "B1", "-f", "table", db=mini_db).stdout
+    assert "本乡负责" in basic and "未拆分" in basic
+    coordinated = cli("show-steps", "C1", "-f", "table", db=mini_db).stdout
+    assert coordinated.index("上级部门职责") < coordinated.index("乡镇配合职责")
+    assert "1. 组织开展高龄津贴政策宣传；" in coordinated and "2. 配合做好“两癌”筛查宣传。" in coordinated
+    withdrawn = cli("show-steps", "W1", "-f", "table", db=mini_db).stdout
+    assert "承接部门及工作方式：木垒县民政局" in withdrawn and "负责收养登记。" in withdrawn
+
+
+@pytest.mark.parametrize("given", ["C9", "X1", "16", "C"])
+def test_show_steps_unknown_id(cli: Cli, mini_db: Path, given: str) -> None:
+    result = cli("show-steps", given, db=mini_db)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("错误：")
+
+
+# ---------------------------------------------------------------- info, errors
+
+
+def test_info(cli: Cli, mini_db: Path) -> None:
+    result = cli("info", "-f", "json", db=mini_db)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["origin"] == "--db" and data["database"] == str(mini_db)
+    assert data["count_basic"] == "2" and data["departments"] == 2 and data["synonyms"] == 2
+    assert "warning" not in data
+
+
+def test_info_warns_when_the_yaml_changed(cli: Cli, tmp_path: Path) -> None:
+    yaml_copy = tmp_path / "duties.yaml"
+    yaml_copy.write_text(MINI_YAML.read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert cli("build", str(yaml_copy), db=db).exit_code == 0
+    yaml_copy.write_text(yaml_copy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    result = cli("info", "-f", "json", db=db)
+    assert "比源文件" in result.stderr and "warning" in json.loads(result.stdout)
+
+
+def test_database_choice_env_then_user_then_bundled(
+    cli: Cli, mini_db: Path, tmp_path: Path
+) -> None:
+    result = cli("info", "-f", "json", env={"DUTYLIST_DB": str(mini_db)})
+    assert json.loads(result.stdout)["origin"] == "DUTYLIST_DB"
+    user_db = tmp_path / "xdg-data" / "dutylist" / "duties.db"
+    assert cli("build", str(MINI_YAML)).exit_code == 0  # default target: the user's folder
+    assert user_db.is_file()
+    data = json.loads(cli("info", "-f", "json").stdout)
+    assert (data["origin"], data["database"]) == ("user", str(user_db))
+
+
+@pytest.mark.parametrize("content", [None, b"", b"garbage" * 1000, b"SQLite format 3\x00" + b"x" * 4000])
+def test_missing_or_corrupt_database(cli: Cli, tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "x.db"
+    if content is not None:
+        path.write_bytes(content)
+    result = cli("search", "低保", db=path)
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("错误：") and str(path) in line
+
+
+# ---------------------------------------------------------------- build
+
+
+def test_build_invalid_yaml_writes_nothing(cli: Cli, tmp_path: Path, mini_db: Path) -> None:
+    db = tmp_path / "d.db"
+    db.write_bytes(mini_db.read_bytes())
+    before = db.read_bytes()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI_YAML.read_text(encoding="utf-8").replace("seq: 2", "seq: 5"),
+                   encoding="utf-8")
+    result = cli("build", str(bad), db=db)
+    assert result.exit_code == 2
+    assert f"{bad}:" in result.stderr and "out of order" in result.stderr
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "d.db"]
+
+
+def test_build_reports_counts_and_backup(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    first = cli("build", str(MINI_YAML), db=db)
+    assert first.exit_code == 0 and "基本 2 项" in first.stderr
+    second = cli("build", str(MINI_YAML), db=db)
+    assert "备份" in second.stderr and (tmp_path / "d.db.bak").is_file()
+
+
+def test_build_without_source_outside_a_checkout(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("build", db=tmp_path / "d.db")
+    assert result.exit_code == 2 and "data/duties.yaml" in result.stderr
+
+
+# ---------------------------------------------------------------- real processes
+
+
+def _run(*args: str, db: Path, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "DUTYLIST_DB": str(db)}
+    return subprocess.run([sys.executable, "-m", "dutylist", *args], env=env,
+                          capture_output=True, timeout=60, **kwargs)  # type: ignore[call-overload]
+
+
+@pytest.mark.slow
+def test_closed_pipe_ends_quietly_with_the_result_code(real_db: Path) -> None:
+    env = {**os.environ, "DUTYLIST_DB": str(real_db)}
+    proc = subprocess.Popen([sys.executable, "-m", "dutylist", "search", "村", "-n", "0"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    code = proc.wait(timeout=60)
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert first.startswith(b"B") or first.startswith(b"C")
+    assert code == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+@pytest.mark.slow
+def test_no_colour_when_piped_and_no_traceback(real_db: Path) -> None:
+    result = _run("search", "低保", db=real_db)
+    assert result.returncode == 0
+    assert b"\x1b[" not in result.stdout
+    result = _run("show-steps", "Z99", db=real_db)
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_piped_search_does_not_import_heavy_modules(real_db: Path) -> None:
+    code = (
+        "import sys, runpy; sys.argv = ['dutylist', 'search', '低保'];\n"
+        "try:\n    runpy.run_module('dutylist', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlite_utils', 'yaml', 'rich') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60,
+                            env={**os.environ, "DUTYLIST_DB": str(real_db)})
+    assert b"HEAVY []" in result.stderr, result.stderr
+
+
+def test_real_build_from_the_checkout(cli: Cli, tmp_path: Path) -> None:
+    result = cli("build", str(REAL_YAML), db=tmp_path / "r.db")
+    assert result.exit_code == 0, result.output
+    assert "基本 103 项，配合 101 项，收回 37 项" in result.stderr

@@ -1,0 +1,82 @@
+"""Terminal rendering: readable at 80 columns, nothing ever cut, markup-safe."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from dutylist import query, render
+
+BOX = re.compile(r"[\s│─╭╮╰╯┃━┏┓┗┛┡┩├┤┼]")
+
+
+def draw(fn, *args: object, width: int = 80) -> str:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    console = render.make_console(out, width=width)
+    fn(*args, console)
+    return out.getvalue()
+
+
+def assert_fits(text: str, width: int = 80) -> None:
+    for line in text.splitlines():
+        assert cell_len(line) <= width, line
+
+
+def longest(conn, kind: str, n: int = 5) -> list[query.DutyRow]:  # type: ignore[no-untyped-def]
+    rows = query.filter_duties(conn, kind=kind)  # type: ignore[arg-type]
+    return sorted(rows, key=lambda r: len(r.name), reverse=True)[:n]
+
+
+@pytest.mark.parametrize("width", [80, 60, 120])
+def test_tables_of_the_longest_items_fit_and_lose_nothing(real_db: Path, width: int) -> None:
+    conn = query.connect(real_db)
+    rows = [r for kind in ("basic", "coordinated", "withdrawn") for r in longest(conn, kind)]
+    text = draw(render.print_rows, rows, width=width)
+    assert_fits(text, width)
+    assert "…" not in text
+    shown = Counter(BOX.sub("", text))
+    for row in rows:
+        wanted = Counter(BOX.sub("", row.name + row.whose + row.category + row.id))
+        assert not wanted - shown, row.id
+
+
+def test_search_table_highlights_and_fits(real_db: Path) -> None:
+    conn = query.connect(real_db)
+    result = query.search(conn, "低保", limit=None)
+    text = draw(render.print_search, [result])
+    assert_fits(text)
+    out = io.StringIO()
+    console = render.make_console(out, width=80, force_terminal=True)
+    render.print_search([result], console)
+    assert "\x1b[" in out.getvalue()  # the matched words are styled on a terminal
+
+
+def test_show_steps_of_every_coordinated_item_keeps_every_character(real_db: Path) -> None:
+    conn = query.connect(real_db)
+    for row in query.filter_duties(conn):
+        detail = query.get_duty(conn, row.id)
+        text = draw(render.print_detail, detail)
+        assert_fits(text)
+        flat = BOX.sub("", text)
+        for block in (*detail.upper, *detail.township):
+            for step in block.steps:
+                assert BOX.sub("", step) in flat, (row.id, step)
+        assert BOX.sub("", row.name) in flat
+
+
+def test_brackets_in_data_are_not_markup() -> None:
+    row = query.DutyRow(id="B1", list="basic", seq=1, category="测试",
+                        name="[bold]不是样式[/bold] [red]", departments=[])
+    text = draw(render.print_rows, [row])
+    assert "[bold]不是样式[/bold][red]" in BOX.sub("", text)
+
+
+def test_plain_formats_never_carry_tabs_or_newlines_inside_a_cell() -> None:
+    out = io.StringIO()
+    render.write_records([{"id": "B1", "name": "甲\t乙\n丙"}], ["id", "name"], "tsv", out)
+    assert out.getvalue() == "B1\t甲 乙 丙\n"

@@ -1,0 +1,142 @@
+"""YAML -> model: validation reports every problem as file:line: message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dutylist.errors import SourceError
+from dutylist.source import load_catalog, load_synonyms, parse_catalog
+
+from .conftest import MINI_YAML, REAL_YAML
+
+MINI = MINI_YAML.read_text(encoding="utf-8")
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(SourceError) as caught:
+        parse_catalog(text, "duties.yaml")
+    assert caught.value.exit_code == 2
+    return caught.value.problems
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    lines = text.splitlines()
+    found = [i + 1 for i, line in enumerate(lines) if needle in line]
+    return found[nth - 1]
+
+
+def test_fixture_loads() -> None:
+    catalog = parse_catalog(MINI)
+    assert [d.id for d in catalog.duties()] == ["B1", "B2", "C1", "C2", "W1"]
+    c2 = catalog.lists["coordinated"].items[1]
+    assert c2.departments == ("木垒县农业农村局", "木垒县民政局")
+    assert c2.upper_duties[0].heading == "农药使用指导、服务工作"
+    assert c2.township_duties[0].department == "县农业农村局"
+    assert c2.township_duties[0].numbered is False
+
+
+def test_real_list_loads_with_the_documents_counts() -> None:
+    catalog = load_catalog(REAL_YAML)
+    assert {k: len(v.items) for k, v in catalog.lists.items()} == {
+        "basic": 103, "coordinated": 101, "withdrawn": 37,
+    }
+
+
+def test_syntax_error_names_file_and_line() -> None:
+    text = MINI.replace("  township: 测试乡", "  township: [测试乡", 1)
+    (problem,) = problems(text)
+    assert problem.startswith("duties.yaml:")
+    assert "invalid YAML" in problem
+    assert int(problem.split(":")[1]) >= line_of(text, "township: [测试乡")
+
+
+def test_unknown_key() -> None:
+    text = MINI.replace("        name: 收养登记", "        name: 收养登记\n        colour: red")
+    assert problems(text) == [
+        f"duties.yaml:{line_of(text, 'colour')}: unknown key 'colour' in an item of "
+        "lists.withdrawn (known keys: category, departments, name, note, seq, upper_duties)"
+    ]
+
+
+def test_missing_and_empty_fields_all_reported_at_once() -> None:
+    text = MINI.replace("        category: 乡村振兴\n        name: 做好饲养犬只防疫管理工作",
+                        "        category: 乡村振兴\n        name: ''")
+    text = text.replace("      - seq: 1\n        category: 民生服务\n        name: 收养登记",
+                        "      - seq: 1\n        name: 收养登记")
+    found = problems(text)
+    assert f"duties.yaml:{line_of(text, 'name: ' + repr(''))}: B2: name is empty" in found
+    assert any(p.endswith("W1: category is missing") for p in found)
+    assert len(found) == 2
+
+
+def test_duplicate_id_and_gap_in_seq() -> None:
+    text = MINI.replace("      - seq: 2\n        category: 乡村振兴\n        name: 做好",
+                        "      - seq: 1\n        category: 乡村振兴\n        name: 做好")
+    (problem,) = problems(text)
+    assert "duplicate id B1 (first at line" in problem
+    text = MINI.replace("      - seq: 2\n        category: 乡村振兴\n        name: 做好",
+                        "      - seq: 3\n        category: 乡村振兴\n        name: 做好")
+    (problem,) = problems(text)
+    assert problem == (
+        f"duties.yaml:{line_of(text, 'seq: 3')}: B3: seq 3 out of order, expected 2 "
+        "(seq must run 1, 2, 3, … without gaps)"
+    )
+
+
+def test_empty_steps() -> None:
+    text = MINI.replace("          - steps: [负责收养登记。]", "          - steps: []")
+    text = text.replace("          - numbered: false\n            steps: [负责收养登记。]",
+                        "          - numbered: false\n            steps: []")
+    (problem,) = problems(text)
+    assert problem.endswith("W1: upper_duties: steps is empty")
+
+
+def test_undeclared_department() -> None:
+    text = MINI.replace("departments: [木垒县民政局]\n        upper_duties:\n          - numbered",
+                        "departments: [木垒县教育局]\n        upper_duties:\n          - numbered")
+    (problem,) = problems(text)
+    assert problem == (
+        f"duties.yaml:{line_of(text, '木垒县教育局')}: W1: department '木垒县教育局' "
+        "is not declared in departments"
+    )
+
+
+def test_python_tag_is_an_error_not_code(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = MINI.replace(
+        "  township: 测试乡",
+        f"  township: !!python/object/apply:os.system ['touch {marker}']",
+    )
+    (problem,) = problems(text)
+    assert "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed" in problem
+    assert not marker.exists()
+
+
+def test_not_a_mapping_and_empty_file() -> None:
+    assert problems("- just\n- a list\n") == ["duties.yaml:1: the file must be a mapping (key: value)"]
+    assert problems("") == ["duties.yaml:1: the file is empty"]
+
+
+def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="file not found"):
+        load_catalog(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(SourceError, match="cannot read"):
+        load_catalog(bad)
+
+
+def test_synonyms_file(tmp_path: Path) -> None:
+    good = tmp_path / "synonyms.yaml"
+    good.write_text("schema: 1\nsynonyms:\n  狗: [犬, 犬只]\n  医保: 基本医疗保险\n", encoding="utf-8")
+    assert load_synonyms(good) == {"狗": ["犬", "犬只"], "医保": ["基本医疗保险"]}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: 1\nsynonyms:\n  狗: [犬]\n  狗: [犬只]\n  猫: []\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        load_synonyms(bad)
+    assert caught.value.problems == [
+        f"{bad}:4: synonym word '狗' is listed twice",
+        f"{bad}:5: synonyms of '猫' are empty",
+    ]
