@@ -523,7 +523,9 @@ def build(
     synonyms_path = synonyms or src.synonyms_beside(path)
     synonym_map = src.load_synonyms(synonyms_path) if synonyms_path else {}
     target = _build_target(db)
-    previous = _previous_catalog(target)
+    from dutylist.revisions import load_previous
+
+    previous = load_previous(target)
     backup = store.build_database(
         catalog, target, source=Path(path), synonyms=synonym_map, synonyms_source=synonyms_path
     )
@@ -541,18 +543,6 @@ def build(
         restore = "dutylist restore" + (f" --db {target}" if db else "")
         _note(f"原数据库已备份为 {backup}；恢复请运行：{restore}")
     return EXIT_OK
-
-
-def _previous_catalog(target: Path) -> Any:
-    """The catalog in the database about to be replaced, or None if it cannot be read."""
-    if not target.is_file():
-        return None
-    try:
-        from dutylist.revisions import load_side
-
-        return load_side(target)
-    except (DutylistError, ImportError):
-        return None
 
 
 # ---------------------------------------------------------------- revisions
@@ -576,6 +566,7 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    db: DbOption = None,
 ) -> int:
     """只校验清单 YAML（与 build 的检查相同），不写任何文件。
 
@@ -594,7 +585,55 @@ def validate(
         for kind, title in (("basic", "基本"), ("coordinated", "配合"), ("withdrawn", "收回"))
     )
     _note(f"{path}：校验通过（{counts}；同义词 {synonym_count} 条）。")
+    from dutylist.revisions import diff_catalogs, load_previous
+
+    target = _build_target(db)
+    previous = load_previous(target)
+    if previous is not None:
+        _note(f"与当前数据库 {target} 相比：")
+        for line in diff_catalogs(previous, catalog).summary_lines():
+            _note(f"  {line}")
     return EXIT_OK
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OLD", help="旧版本：清单 YAML 或已构建的数据库。", show_default=False
+        ),
+    ],
+    new: Annotated[
+        Path,
+        typer.Argument(
+            metavar="NEW", help="新版本：清单 YAML 或已构建的数据库。", show_default=False
+        ),
+    ],
+    fmt: FormatOption = None,
+) -> int:
+    """比较清单的两个版本：新增、删除、修改、移动的事项，逐字标出改动。
+
+    退出码与 diff 相同：0 无变化，1 有变化，2 出错。
+
+    Example: dutylist diff ~/.local/share/dutylist/duties.db data/duties.yaml
+    """
+    from dutylist import render, revisions
+
+    out_format = _resolve_format(fmt)
+    try:
+        result = revisions.diff_paths(old, new)
+    except DutylistError as error:
+        _print_error(error)
+        return EXIT_USAGE
+    code = _set_exit(EXIT_OK if result.is_empty else EXIT_NOT_FOUND)
+    if out_format in ("json", "jsonl"):
+        sys.stdout.write(result.to_json(indent=None if out_format == "jsonl" else 2) + "\n")
+    elif out_format == "table":
+        render.print_marked_lines(revisions.text_lines(result), _console())
+    else:
+        sys.stdout.write("\n".join(revisions.text_lines(result)) + "\n")
+    return code
 
 
 @app.command()

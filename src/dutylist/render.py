@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -345,3 +346,26 @@ def write_info(info: dict[str, Any], fmt: str, out: TextIO) -> None:
         for key, _ in INFO_LABELS:
             if info.get(key) is not None:
                 out.write(f"{key}\t{_cell(info[key])}\n")
+
+
+_MARK_RE = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+
+
+def print_marked_lines(lines: Sequence[str], console: Console) -> None:
+    """Lines with ``[-deleted-]`` and ``{+inserted+}`` marks, shown in colour."""
+    from rich.text import Text
+
+    for line in lines:
+        text = Text()
+        position = 0
+        for match in _MARK_RE.finditer(line):
+            text.append(line[position : match.start()])
+            if match.group(1) is not None:
+                text.append(match.group(1), style="bold red strike")
+            else:
+                text.append(match.group(2), style="bold green underline")
+            position = match.end()
+        text.append(line[position:])
+        if line.startswith("=="):
+            text.stylize("bold")
+        console.print(text, overflow="fold")

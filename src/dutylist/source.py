@@ -35,6 +35,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+# Scalars taken as text, exactly as written (a clerk may write a date or 2026.1 unquoted).
+_TEXT_TAGS = {_STR, _INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _PLAIN_TAGS = {_STR, _INT, _BOOL, _NULL, _SEQ, _MAP, "tag:yaml.org,2002:float",
                "tag:yaml.org,2002:timestamp"}
 
@@ -87,7 +89,7 @@ class _Checker:
         if node is None:
             self.add(parent, f"{what} is missing")
             return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR, _INT):
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
             self._bad_type(node, what, "text")
             return None
         value = str(node.value).strip()
