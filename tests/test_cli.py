@@ -32,7 +32,7 @@ def rows(result: Result) -> list[dict[str, object]]:
 def test_search_json_fields(cli: Cli, mini_db: Path) -> None:
     (hit,) = rows(cli("search", "低保", "-f", "json", db=mini_db))
     assert list(hit) == ["id", "list", "seq", "category", "name", "departments", "whose",
-                         "score", "matched", "matched_in", "note", "partial"]
+                         "score", "matched", "matched_in", "partial", "note"]
     assert hit["id"] == "B1" and hit["whose"] == "本乡负责" and hit["matched_in"] == "name"
     assert isinstance(hit["score"], float) and hit["score"] > 0
 

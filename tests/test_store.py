@@ -22,7 +22,7 @@ def test_schema_and_metadata(mini_db: Path) -> None:
     assert {"metadata", "duties", "departments", "department_aliases", "duty_departments",
             "blocks", "steps", "synonyms", "duties_fts"} <= tables
     meta = dict(conn.execute("SELECT key, value FROM metadata"))
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == query.SCHEMA_VERSION == "2"
     assert meta["count_basic"] == "2" and meta["count_coordinated"] == "2"
     assert meta["count_withdrawn"] == "1"
     assert meta["source_sha256"] == query.sha256_file(MINI_YAML)

@@ -32,7 +32,8 @@ from dutylist.textsearch import (
     snippet,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""Version of the database layout (2: separate name index); other versions are refused."""
 ENV_DB = "DUTYLIST_DB"
 
 # bm25 weights, in the order of store.FTS_COLUMNS: the name counts most,
@@ -481,10 +482,15 @@ def _run(
     name_match = match_all(parsed, _NAME_COLUMNS)
     weights = ", ".join(str(w) for w in _WEIGHTS)
     clauses = ["duties_fts MATCH :match", *where]
+    # Items whose name matches come first, ranked among themselves by a
+    # name-only bm25; the rest by bm25 over name, departments and steps.
     sql = (
-        f"SELECT {_ROW_COLUMNS}, bm25(duties_fts, {weights}) AS rank, "
-        "d.rowid IN (SELECT rowid FROM duties_fts WHERE duties_fts MATCH :name_match) AS in_name "
+        "WITH name_hits AS (SELECT rowid, bm25(names_fts) AS rank FROM names_fts "
+        "WHERE names_fts MATCH :name_match) "
+        f"SELECT {_ROW_COLUMNS}, coalesce(n.rank, bm25(duties_fts, {weights})) AS rank, "
+        "n.rowid IS NOT NULL AS in_name "
         "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
+        "LEFT JOIN name_hits n ON n.rowid = d.rowid "
         f"WHERE {' AND '.join(clauses)} ORDER BY in_name DESC, rank, d.rowid"
     )
     args = {**params, "match": match, "name_match": name_match}

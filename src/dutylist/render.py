@@ -91,10 +91,9 @@ def write_records(
 def search_records(result: SearchResult, *, with_query: bool = False) -> list[dict[str, Any]]:
     records = []
     for row in result.rows:
-        record = row.as_dict(search=True)
-        record["partial"] = result.partial
-        if with_query:
-            record = {"query": result.query, **record}
+        data = {**row.as_dict(search=True), "partial": result.partial}
+        record = {"query": result.query} if with_query else {}
+        record.update((name, data[name]) for name in SEARCH_FIELDS)
         records.append(record)
     return records
 
@@ -209,7 +208,11 @@ def print_search(results: Iterable[SearchResult], console: Console) -> None:
 
     for result in results:
         title = f"“{escape(result.query)}” 的搜索结果"
-        console.print(duty_table(result.rows, words=result.words, title=title, show_matched=True))
+        # The matched text is worth a column only when something matched outside the name.
+        show_matched = any(row.matched_in not in (None, "name") for row in result.rows)
+        console.print(
+            duty_table(result.rows, words=result.words, title=title, show_matched=show_matched)
+        )
 
 
 def counts_table(entries: Sequence[dict[str, Any]], key: str, title: str) -> Any:
@@ -333,8 +336,17 @@ INFO_LABELS = [
 ]
 
 
+ORIGIN_LABELS = {
+    "--db": "--db 参数指定",
+    "DUTYLIST_DB": "环境变量 DUTYLIST_DB 指定",
+    "user": "本机用户构建（dutylist build）",
+    "bundled": "安装包自带",
+}
+
+
 def info_rows(info: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(label, _cell(info[key])) for key, label in INFO_LABELS if info.get(key) is not None]
+    shown = {**info, "origin": ORIGIN_LABELS.get(info.get("origin", ""), info.get("origin"))}
+    return [(label, _cell(shown[key])) for key, label in INFO_LABELS if shown.get(key) is not None]
 
 
 def write_info(info: dict[str, Any], fmt: str, out: TextIO) -> None:

@@ -21,13 +21,12 @@ import sqlite_utils
 from dutylist import __version__
 from dutylist.errors import DatabaseError
 from dutylist.model import LIST_KINDS, SIDES, Catalog, Duty
-from dutylist.query import sha256_file
+from dutylist.query import SCHEMA_VERSION, sha256_file
 from dutylist.textsearch import index_streams
 
-SCHEMA_VERSION = 1
-"""Version of the database layout; the query side refuses any other."""
 
 FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
+NAME_COLUMNS = ("name_bi", "name_uni")
 BACKUP_SUFFIX = ".bak"
 
 
@@ -164,11 +163,14 @@ def _create_schema(db: sqlite_utils.Database) -> None:
     db.table("synonyms").create(
         {"word": str, "target": str, "position": int}, pk=("word", "position")
     )
-    columns = ", ".join(FTS_COLUMNS)
-    db.execute(
-        f"CREATE VIRTUAL TABLE duties_fts USING fts5({columns}, "
-        "content='', tokenize='unicode61 remove_diacritics 0', detail='full')"
-    )
+    # FTS5's bm25 normalises by the length of the whole row, so a long list of
+    # steps would drown a match in a short name. Names get an index of their own,
+    # used to rank the items whose name matches, which are listed first.
+    for table, columns in (("duties_fts", FTS_COLUMNS), ("names_fts", NAME_COLUMNS)):
+        db.execute(
+            f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
+            "content='', tokenize='unicode61 remove_diacritics 0', detail='full')"
+        )
 
 
 def _insert(
@@ -246,6 +248,10 @@ def _insert(
         f"INSERT INTO duties_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES ({placeholders})",
         fts_rows,
     )
+    db.conn.executemany(
+        "INSERT INTO names_fts (rowid, name_bi, name_uni) VALUES (?, ?, ?)",
+        (row[:3] for row in fts_rows),
+    )
     db.table("duties").create_index(["list", "seq"], unique=True)
     db.table("duties").create_index(["id"], unique=True)
     db.table("duties").create_index(["category"])
@@ -282,7 +288,7 @@ def _insert_metadata(
 ) -> None:
     document = catalog.document
     meta: dict[str, str | None] = {
-        "schema_version": str(SCHEMA_VERSION),
+        "schema_version": SCHEMA_VERSION,
         "tool_version": tool_version,
         "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "source_path": source_label or (str(source.resolve()) if source else None),

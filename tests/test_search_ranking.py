@@ -1,0 +1,85 @@
+"""Search quality on the real list: the right duty first, for words clerks actually type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dutylist import query
+
+
+@pytest.fixture(scope="module")
+def conn(real_db: Path):  # type: ignore[no-untyped-def]
+    connection = query.connect(real_db)
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    "words,first",
+    [
+        ("低保", "B28"),
+        ("养犬", "C19"),
+        ("狗", "C19"),            # synonym: 狗 -> 犬
+        ("打疫苗", "C82"),        # synonym and partial words
+        ("户口", "C35"),          # synonym: 户口 -> 户籍 / 落户
+        ("残疾证", "C39"),        # synonym: 残疾证 -> 残疾人证
+        ("秸秆", "C65"),
+        ("两癌", "B90"),          # the document prints “两癌”
+        ("收养", "W2"),
+        ("农药 回收", "C30"),
+        ("森林草原防灭火", "C91"),
+    ],
+)
+def test_the_right_duty_comes_first(conn, words: str, first: str) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, words)
+    assert result.rows, words
+    assert result.rows[0].id == first, [r.id for r in result.rows[:5]]
+
+
+def test_both_high_age_allowance_items_lead(conn) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, "高龄津贴")
+    assert {r.id for r in result.rows[:2]} == {"C16", "W3"}
+
+
+def test_a_name_match_beats_a_mention_in_the_steps(conn) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, "宣传", limit=None)
+    places = [r.matched_in for r in result.rows]
+    assert "name" in places and places.index("name") == 0
+    first_step = next(i for i, p in enumerate(places) if p not in ("name", None))
+    assert all(p == "name" for p in places[:first_step])
+    assert "name" not in places[first_step:]
+
+
+def test_every_item_containing_the_text_is_found(conn) -> None:  # type: ignore[no-untyped-def]
+    """Substring semantics: a query finds every item whose text contains it."""
+    for word in ("村", "公示", "12345", "河长制", "“一卡通”", "C、D级"):
+        needle = word.strip("“”")
+        expected = set()
+        for row in query.filter_duties(conn):
+            detail = query.get_duty(conn, row.id)
+            texts = [row.name, *row.departments] + [
+                t for b in (*detail.upper, *detail.township)
+                for t in (b.heading or "", b.department or "", *b.steps)
+            ]
+            if any(needle in t for t in texts):
+                expected.add(row.id)
+        found = {r.id for r in query.search(conn, word, limit=None).rows}
+        assert expected and expected <= found, (word, expected - found)
+
+
+def test_all_words_must_match_else_partial(conn) -> None:  # type: ignore[no-untyped-def]
+    both = query.search(conn, "低保 审核", limit=None)
+    assert not both.partial and [r.id for r in both.rows] == ["B28"]
+    fallback = query.search(conn, "打疫苗 火星人", limit=None)
+    assert fallback.partial and fallback.rows[0].id == "C82"
+
+
+def test_filters_narrow_the_search(conn) -> None:  # type: ignore[no-untyped-def]
+    rows = query.search(conn, "高龄津贴", kind="withdrawn").rows
+    assert [r.id for r in rows] == ["W3"]
+    rows = query.search(conn, "公示", department="县民政局", limit=None).rows
+    assert rows and all("木垒县民政局" in r.departments for r in rows)
+    rows = query.search(conn, "公示", category="民生服务", limit=None).rows
+    assert rows and all(r.category == "民生服务" for r in rows)
