@@ -24,7 +24,6 @@ from dutylist.model import LIST_KINDS, SIDES, Catalog, Duty
 from dutylist.query import SCHEMA_VERSION, sha256_file
 from dutylist.textsearch import index_streams
 
-
 FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
 NAME_COLUMNS = ("name_bi", "name_uni")
 BACKUP_SUFFIX = ".bak"
