@@ -1,0 +1,130 @@
+"""Documentation is tested: every command has help, the README's examples run as shown,
+and the README's quick start is exactly what CI runs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import Result
+
+from dutylist.cli import app
+
+from .conftest import REAL_SYNONYMS, REAL_YAML, ROOT
+
+Cli = Callable[..., Result]
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(
+    info.name or (info.callback.__name__.replace("_", "-") if info.callback else "")
+    for info in app.registered_commands
+)
+
+
+def test_every_command_is_listed() -> None:
+    assert COMMANDS == sorted([
+        "build", "diff", "filter-by-category", "filter-by-department", "info", "restore",
+        "search", "show-steps", "validate",
+    ])
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(cli: Cli, command: str) -> None:
+    result = cli(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example: dutylist " + command in result.stdout
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    assert click_command.help and click_command.help.strip()
+    for param in click_command.params:
+        assert getattr(param, "help", None), f"{command}: {param.name} has no help"
+    assert f"`{command}" in README, f"{command} is not documented in the README"
+
+
+def test_short_help_flag(cli: Cli) -> None:
+    result = cli("-h")
+    assert result.exit_code == 0 and "search" in result.stdout
+
+
+def test_version(cli: Cli) -> None:
+    from dutylist import __version__
+
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout == f"dutylist {__version__}\n"
+    assert __version__ != "0+unknown"
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'version = "{__version__}"' in pyproject
+
+
+def quick_start() -> list[str]:
+    section = README.split("## Quick start", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_is_two_commands_that_ci_runs() -> None:
+    commands = quick_start()
+    assert commands == ["pip install . && dutylist search 低保", "pip install '.[test]' && pytest"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert any(line.strip().startswith(command) for line in ci), command
+
+
+def examples() -> list[tuple[str, list[str]]]:
+    """(command, shown output lines) for every ``$ dutylist`` line of a console block."""
+    found: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        current: tuple[str, list[str]] | None = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                current = (line[2:], []) if line.startswith("$ dutylist ") else None
+                if current:
+                    found.append(current)
+            elif current is not None:
+                current[1].append(line.rstrip())
+    return found
+
+
+def test_the_readme_has_examples_for_every_command() -> None:
+    shown = {shlex.split(cmd)[1] for cmd, _ in examples()}
+    assert {"search", "filter-by-category", "filter-by-department", "show-steps", "info",
+            "build", "validate", "diff"} <= shown
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Path:
+    """A checkout where data/duties.yaml is a revision of old/duties.yaml, as the README tells."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "old").mkdir()
+    real = REAL_YAML.read_text(encoding="utf-8")
+    (tmp_path / "old" / "duties.yaml").write_text(real, encoding="utf-8")
+    new = real.replace("组织开展高龄津贴政策宣传", "组织开展高龄津贴和养老政策宣传", 1).replace(
+        "  title: 大南沟乌孜别克族乡履职事项清单\n",
+        "  title: 大南沟乌孜别克族乡履职事项清单\n  doc_number: 木政办〔2026〕1号\n"
+        "  date: 2026-11-01\n  version: 2026.1\n", 1)
+    (tmp_path / "data" / "duties.yaml").write_text(new, encoding="utf-8")
+    for folder in ("data", "old"):
+        (tmp_path / folder / "synonyms.yaml").write_bytes(REAL_SYNONYMS.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    # The user's database holds the old list, and the bundled one is not used.
+    assert cli("build", "old/duties.yaml").exit_code == 0
+    return tmp_path
+
+
+@pytest.mark.parametrize("command,shown", examples(), ids=[c for c, _ in examples()])
+def test_readme_examples_run_as_shown(
+    cli: Cli, workdir: Path, command: str, shown: list[str]
+) -> None:
+    args = shlex.split(command)[1:]
+    result = cli(*args)
+    expected_code = 1 if args[0] == "diff" else 0
+    assert result.exit_code == expected_code, result.output
+    actual = {line.rstrip() for line in result.output.splitlines()}
+    for line in shown:
+        if "…" in line or "/" in line or not line.strip() or TIMESTAMP.search(line):
+            continue  # elided, machine-specific or time-specific
+        assert line in actual, f"README shows a line that `{command}` does not print: {line!r}"
