@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -349,3 +350,34 @@ def test_real_build_from_the_checkout(cli: Cli, tmp_path: Path) -> None:
     result = cli("build", str(REAL_YAML), db=tmp_path / "r.db")
     assert result.exit_code == 0, result.output
     assert "基本 103 项，配合 101 项，收回 37 项" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "words,cword,expected",
+    [
+        ("dutylist search 低保 --category 民", 4, ["民生服务", "民族宗教"]),
+        ("dutylist search 低保 --department 县民", 4, ["县民政局"]),
+        ("dutylist filter-by-department 民政", 2, ["民政局"]),
+        ("dutylist filter-by-category 乡", 2, ["乡村振兴"]),
+    ],
+)
+def test_shell_completion_from_the_database(
+    real_db: Path, words: str, cword: int, expected: list[str]
+) -> None:
+    env = {**os.environ, "DUTYLIST_DB": str(real_db), "_DUTYLIST_COMPLETE": "complete_bash",
+           "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    code = "from dutylist.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            timeout=60, text=True)
+    assert result.stdout.split() == expected, result.stderr
+
+
+def test_no_color_is_honoured(cli: Cli, mini_db: Path) -> None:
+    forced = cli("search", "低保", "-f", "table", db=mini_db,
+                 env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"})
+    plain = cli("search", "低保", "-f", "table", db=mini_db,
+                env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
+    colour = re.compile(r"\x1b\[[0-9;]*\b(3[0-9]|4[0-9]|9[0-7])m")
+    assert colour.search(forced.stdout)
+    assert not colour.search(plain.stdout)  # bold may stay; colours go

@@ -24,6 +24,7 @@ from dutylist.errors import (
     UsageError,
 )
 from dutylist.model import LIST_KINDS, ListKind
+from dutylist.textsearch import MAX_QUERY_CHARS
 
 HELP = """查询 大南沟乌孜别克族乡（木垒县）履职事项清单：这件事是谁的职责，具体怎么做。
 
@@ -111,14 +112,19 @@ def _complete_format(incomplete: str) -> list[str]:
 
 
 def _complete_from_db(ctx: typer.Context, incomplete: str, what: str) -> list[str]:
+    """Names from the database that start with what was typed (shells filter by prefix)."""
     from dutylist import query
 
     try:
         conn = query.connect(query.locate_database(ctx.params.get("db")).path)
     except DutylistError:
         return []
-    names = query.category_names(conn) if what == "category" else query.department_names(conn)
-    return [name for name in names if incomplete in name]
+    if what == "category":
+        labels = query.category_names(conn)
+    else:
+        labels = [label for names in query.department_labels(conn) for label in names]
+    conn.close()
+    return list(dict.fromkeys(label for label in labels if label.startswith(incomplete)))
 
 
 def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -294,7 +300,7 @@ def search(
     _set_exit(EXIT_OK if found else EXIT_NOT_FOUND)
     for result in results:
         if result.truncated_query:
-            _note(f"提示：查询过长，只用了前 {q.MAX_QUERY_CHARS} 个字符。")
+            _note(f"提示：查询过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
         if result.partial:
             _note(f"提示：没有同时匹配所有词的事项，以下是“{result.query}”的部分匹配结果。")
         if result.total > len(result.rows):
@@ -529,10 +535,7 @@ def build(
     backup = store.build_database(
         catalog, target, source=Path(path), synonyms=synonym_map, synonyms_source=synonyms_path
     )
-    counts = "，".join(
-        f"{title} {len(catalog.lists[kind].items)} 项"
-        for kind, title in (("basic", "基本"), ("coordinated", "配合"), ("withdrawn", "收回"))
-    )
+    counts = _counts_text(catalog)
     _note(f"已构建 {target}：{counts}；同义词 {len(synonym_map)} 条。")
     if previous is not None:
         from dutylist.revisions import diff_catalogs
@@ -580,10 +583,7 @@ def validate(
     catalog = src.load_catalog(path)
     synonyms_path = synonyms or src.synonyms_beside(path)
     synonym_count = len(src.load_synonyms(synonyms_path)) if synonyms_path else 0
-    counts = "，".join(
-        f"{title} {len(catalog.lists[kind].items)} 项"
-        for kind, title in (("basic", "基本"), ("coordinated", "配合"), ("withdrawn", "收回"))
-    )
+    counts = _counts_text(catalog)
     _note(f"{path}：校验通过（{counts}；同义词 {synonym_count} 条）。")
     from dutylist.revisions import diff_catalogs, load_previous
 
@@ -657,6 +657,11 @@ def restore(db: DbOption = None) -> int:
         os.replace(swap, backup)
     _note(f"已恢复 {target}（被替换的数据库保存为 {backup}，再次运行 restore 可撤销）。")
     return EXIT_OK
+
+
+def _counts_text(catalog: Any) -> str:
+    short: dict[ListKind, str] = {"basic": "基本", "coordinated": "配合", "withdrawn": "收回"}
+    return "，".join(f"{short[kind]} {len(catalog[kind])} 项" for kind in LIST_KINDS)
 
 
 def _build_target(db: str | None) -> Path:

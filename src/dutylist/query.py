@@ -6,6 +6,7 @@ and the pure parts of dutylist: no sqlite-utils, yaml or rich.
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import hashlib
 import json
@@ -134,7 +135,7 @@ class DutyRow:
     seq: int
     category: str
     name: str
-    departments: list[str]
+    departments: builtins.list[str]
     note: str | None = None
     score: float | None = None
     matched: str | None = None
@@ -233,6 +234,12 @@ def category_names(conn: sqlite3.Connection) -> list[str]:
 
 def department_names(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT name FROM departments ORDER BY id")]
+
+
+def department_labels(conn: sqlite3.Connection) -> list[list[str]]:
+    """Each department's full name followed by its aliases (县民政局, 民政局)."""
+    rows = conn.execute("SELECT name, aliases FROM departments ORDER BY id")
+    return [[row["name"], *json.loads(row["aliases"] or "[]")] for row in rows]
 
 
 def _suggest(text: str, choices: Sequence[str]) -> str:

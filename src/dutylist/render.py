@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from dutylist.model import LIST_TITLES
+from dutylist.model import LIST_KINDS, LIST_TITLES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -221,8 +221,8 @@ def counts_table(entries: Sequence[dict[str, Any]], key: str, title: str) -> Any
 
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("事项类别" if key == "category" else "部门", overflow="fold")
-    for kind in ("basic", "coordinated", "withdrawn"):
-        table.add_column(LIST_TITLES[kind], justify="right")  # type: ignore[index]
+    for kind in LIST_KINDS:
+        table.add_column(LIST_TITLES[kind], justify="right")
     table.add_column("合计", justify="right")
     for entry in entries:
         table.add_row(

@@ -177,8 +177,8 @@ def _insert(
 ) -> None:
     dept_ids: dict[str, int] = {}
     aliases_of: dict[str, tuple[str, ...]] = {}
-    dept_rows = []
-    alias_rows = []
+    dept_rows: list[dict[str, object]] = []
+    alias_rows: list[dict[str, object]] = []
     for number, department in enumerate(catalog.departments, start=1):
         dept_ids[department.name] = number
         aliases_of[department.name] = department.aliases
@@ -193,7 +193,11 @@ def _insert(
     db.table("departments").insert_all(dept_rows)
     db.table("department_aliases").insert_all(alias_rows)
 
-    duty_rows, link_rows, block_rows, step_rows, fts_rows = [], [], [], [], []
+    duty_rows: list[dict[str, object]] = []
+    link_rows: list[dict[str, object]] = []
+    block_rows: list[dict[str, object]] = []
+    step_rows: list[dict[str, object]] = []
+    fts_rows: list[tuple[int, str, str, str, str, str, str]] = []
     block_id = 0
     for rowid, duty in enumerate(catalog.duties(), start=1):
         duty_rows.append(
