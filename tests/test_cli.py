@@ -113,6 +113,7 @@ def test_stdin_batch_carries_the_query(cli: Cli, mini_db: Path) -> None:
     assert result.exit_code == 0
     lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert [(f[0], f[1]) for f in lines] == [("低保", "B1"), ("狗", "B2")]
+    assert result.stderr == "共 3 个查询：1 个没有结果，0 个为部分匹配。\n"
     result = cli("search", "--stdin", "-f", "jsonl", db=mini_db, input="低保\n狗\n")
     assert [json.loads(x)["query"] for x in result.stdout.splitlines()] == ["低保", "狗"]
     assert cli("search", "--stdin", db=mini_db, input="火星\n").exit_code == 1

@@ -298,28 +298,34 @@ def search(
     ]
     found = any(result.rows for result in results)
     _set_exit(EXIT_OK if found else EXIT_NOT_FOUND)
-    for result in results:
-        if result.truncated_query:
-            _note(f"提示：查询过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
-        if result.partial:
-            _note(f"提示：没有同时匹配所有词的事项，以下是“{result.query}”的部分匹配结果。")
-        if result.total > len(result.rows):
-            shown_count = len(result.rows)
-            _note(f"提示：共 {result.total} 条，显示前 {shown_count} 条（用 --limit 0 看全部）。")
+    if stdin:
+        missing = sum(1 for result in results if not result.rows)
+        partial = sum(1 for result in results if result.partial)
+        _note(f"共 {len(results)} 个查询：{missing} 个没有结果，{partial} 个为部分匹配。")
+    else:
+        _search_notes(results[0])
+    if not stdin and not found:
+        _note(f"没有找到与“{queries[0]}”相关的事项。")
     if out_format == "table":
         shown = [r for r in results if r.rows]
         if shown:
             render.print_search(shown, _console())
-        for result in results:
-            if not result.rows:
-                _note(f"没有找到与“{result.query}”相关的事项。")
     else:
         records = [rec for r in results for rec in render.search_records(r, with_query=stdin)]
         fields = (["query"] if stdin else []) + render.SEARCH_FIELDS
         render.write_records(records, fields, out_format, sys.stdout)
-        if not found and not stdin:
-            _note(f"没有找到与“{queries[0]}”相关的事项。")
     return _pending_exit
+
+
+def _search_notes(result: Any) -> None:
+    """Tell the person (on stderr) what the rows alone do not say."""
+    if result.truncated_query:
+        _note(f"提示：查询过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
+    if result.partial:
+        _note(f"提示：没有同时匹配所有词的事项，以下是“{result.query}”的部分匹配结果。")
+    if result.total > len(result.rows):
+        shown_count = len(result.rows)
+        _note(f"提示：共 {result.total} 条，显示前 {shown_count} 条（用 --limit 0 看全部）。")
 
 
 # ---------------------------------------------------------------- filters
