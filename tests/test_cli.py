@@ -382,3 +382,17 @@ def test_no_color_is_honoured(cli: Cli, mini_db: Path) -> None:
     colour = re.compile(r"\x1b\[[0-9;]*\b(3[0-9]|4[0-9]|9[0-7])m")
     assert colour.search(forced.stdout)
     assert not colour.search(plain.stdout)  # bold may stay; colours go
+
+
+def test_a_database_damaged_inside_is_one_clear_line(cli: Cli, tmp_path: Path, mini_db: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "damaged.db"
+    db.write_bytes(mini_db.read_bytes())
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE names_fts")
+    conn.close()
+    result = cli("search", "低保", db=db)
+    assert result.exit_code == 3
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("错误：数据库读取失败") and "names_fts" in line

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,9 +18,11 @@ from typer.core import TyperGroup
 
 from dutylist import __version__
 from dutylist.errors import (
+    EXIT_DATABASE,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
+    DatabaseError,
     DutylistError,
     UsageError,
 )
@@ -46,6 +49,9 @@ class _DutylistGroup(TyperGroup):
         except DutylistError as error:
             _print_error(error)
             raise typer.Exit(error.exit_code) from None
+        except sqlite3.Error as error:  # a database that opened but is damaged inside
+            _print_error(DatabaseError(f"数据库读取失败，可能已损坏：{error}（请重新构建）"))
+            raise typer.Exit(DatabaseError.exit_code) from None
         except OSError as error:
             if error.errno != errno.EPIPE:
                 raise
@@ -711,9 +717,15 @@ def _run(args: list[str]) -> int:
         if error.errno == errno.EPIPE:
             return _closed_pipe()
         typer.echo(f"错误：{error}", err=True)
-        return 3
+        return EXIT_DATABASE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: one clear line, never a traceback
+        if os.environ.get("DUTYLIST_DEBUG"):
+            raise
+        detail = f"{type(error).__name__}: {error}"
+        typer.echo(f"内部错误：{detail}（设置 DUTYLIST_DEBUG=1 可查看详情）", err=True)
+        return 70
 
 
 def _print_error(error: DutylistError) -> None:

@@ -504,10 +504,7 @@ def _run(
     if limit:
         sql += " LIMIT :limit"
         args["limit"] = limit
-    try:
-        records = conn.execute(sql, args).fetchall()
-    except sqlite3.OperationalError as exc:  # pragma: no cover - queries are built from tokens
-        raise DatabaseError(f"search failed: {exc}") from None
+    records = conn.execute(sql, args).fetchall()
     rows = []
     for record in records:
         row = _row(record)
