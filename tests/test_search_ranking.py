@@ -83,3 +83,15 @@ def test_filters_narrow_the_search(conn) -> None:  # type: ignore[no-untyped-def
     assert rows and all("木垒县民政局" in r.departments for r in rows)
     rows = query.search(conn, "公示", category="民生服务", limit=None).rows
     assert rows and all(r.category == "民生服务" for r in rows)
+
+
+def test_rank_cap_bounds_ranking_but_not_the_count(conn, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    everything = query.search(conn, "村", limit=None)
+    assert everything.total == len(everything.rows) > 40
+    monkeypatch.setattr(query, "RANK_CAP", 10)
+    capped = query.search(conn, "村", limit=5)
+    assert len(capped.rows) == 5 and capped.total == everything.total
+    ids_in_order = [r.id for r in query.filter_duties(conn)]
+    matching = [i for i in ids_in_order if i in {r.id for r in everything.rows}]
+    assert {r.id for r in capped.rows} <= set(matching[:10])
+    assert query.search(conn, "村", limit=None).rows == everything.rows  # no cap without a limit

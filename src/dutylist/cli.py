@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from dutylist import __version__
 from dutylist.errors import (
     EXIT_DATABASE,
     EXIT_NOT_FOUND,
@@ -26,7 +25,7 @@ from dutylist.errors import (
     DutylistError,
     UsageError,
 )
-from dutylist.model import LIST_KINDS, ListKind
+from dutylist.ids import LIST_KINDS, ListKind
 from dutylist.textsearch import MAX_QUERY_CHARS
 
 HELP = """查询 大南沟乌孜别克族乡（木垒县）履职事项清单：这件事是谁的职责，具体怎么做。
@@ -230,6 +229,8 @@ def _note(message: str) -> None:
 
 def _version_callback(value: bool) -> None:
     if value:
+        from dutylist import __version__
+
         typer.echo(f"dutylist {__version__}")
         raise typer.Exit()
 

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Literal
 
-ListKind = Literal["basic", "coordinated", "withdrawn"]
-LIST_KINDS: tuple[ListKind, ...] = ("basic", "coordinated", "withdrawn")
-LIST_LETTERS: dict[ListKind, str] = {"basic": "B", "coordinated": "C", "withdrawn": "W"}
-LETTER_KINDS: dict[str, ListKind] = {v: k for k, v in LIST_LETTERS.items()}
+from dutylist.ids import (
+    LETTER_KINDS,
+    LIST_KINDS,
+    LIST_LETTERS,
+    LIST_TITLES,
+    SIDES,
+    ListKind,
+    Side,
+    make_id,
+    parse_id,
+)
 
-# What each list means for "whose duty is this", in the document's words.
-LIST_TITLES: dict[ListKind, str] = {
-    "basic": "基本履职事项",
-    "coordinated": "配合履职事项",
-    "withdrawn": "上级部门收回事项",
-}
-
-Side = Literal["upper", "township"]
-SIDES: tuple[Side, ...] = ("upper", "township")
-
-_ID_RE = re.compile(r"^\s*([BCWbcw])\s*[-_ ]?\s*0*(\d+)\s*$")
-
+__all__ = [
+    "LETTER_KINDS", "LIST_KINDS", "LIST_LETTERS", "LIST_TITLES", "SIDES", "Block", "Catalog",
+    "Department", "Document", "Duty", "DutyList", "ListKind", "Side", "make_id", "parse_id",
+]
 
 @dataclass(frozen=True)
 class Block:
@@ -90,15 +87,3 @@ class Catalog:
 
     def __getitem__(self, kind: ListKind) -> tuple[Duty, ...]:
         return self.lists[kind].items
-
-
-def make_id(kind: ListKind, seq: int) -> str:
-    return f"{LIST_LETTERS[kind]}{seq}"
-
-
-def parse_id(text: str) -> tuple[ListKind, int] | None:
-    """Read an item id as users type it: ``C16``, ``c16``, ``C-16``, ``C-016``."""
-    match = _ID_RE.match(text)
-    if not match:
-        return None
-    return LETTER_KINDS[match.group(1).upper()], int(match.group(2))

@@ -7,7 +7,6 @@ and the pure parts of dutylist: no sqlite-utils, yaml or rich.
 from __future__ import annotations
 
 import builtins
-import difflib
 import hashlib
 import json
 import os
@@ -16,10 +15,10 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dutylist.errors import DatabaseError, UsageError
-from dutylist.model import LIST_KINDS, ListKind, make_id, parse_id
+from dutylist.ids import LIST_KINDS, ListKind, make_id, parse_id
 from dutylist.textsearch import (
     MAX_QUERY_CHARS,
     ParsedQuery,
@@ -42,6 +41,9 @@ ENV_DB = "DUTYLIST_DB"
 _WEIGHTS = (10.0, 10.0, 4.0, 4.0, 1.0, 1.0)
 _ALL_COLUMNS = ("name_bi", "dept_bi", "body_bi")
 _NAME_COLUMNS = ("name_bi",)
+
+RANK_CAP = 5_000
+"""With a --limit, at most this many matches (the first in document order) are ranked."""
 
 WHOSE_LABELS: dict[str, str] = {
     "basic": "本乡负责",
@@ -80,8 +82,7 @@ def bundled_db_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "duties.db"
 
 
-@dataclass(frozen=True)
-class DbChoice:
+class DbChoice(NamedTuple):
     path: Path
     origin: str  # "--db", "DUTYLIST_DB", "user", "bundled"
 
@@ -181,8 +182,7 @@ class SearchResult:
     truncated_query: bool = False
 
 
-@dataclass(frozen=True)
-class BlockView:
+class BlockView(NamedTuple):
     side: str
     heading: str | None
     department: str | None
@@ -243,6 +243,8 @@ def department_labels(conn: sqlite3.Connection) -> list[list[str]]:
 
 
 def _suggest(text: str, choices: Sequence[str]) -> str:
+    import difflib  # only on this error path
+
     close = difflib.get_close_matches(text, choices, n=3, cutoff=0.3)
     if not close:
         close = [c for c in choices if any(ch in c for ch in text)][:3]
@@ -488,33 +490,46 @@ def _run(
 ) -> tuple[list[DutyRow], int]:
     name_match = match_all(parsed, _NAME_COLUMNS)
     weights = ", ".join(str(w) for w in _WEIGHTS)
+    source = "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid"
     clauses = ["duties_fts MATCH :match", *where]
+    args: dict[str, Any] = {**params, "match": match, "name_match": name_match}
+    ranked, name_bound = list(clauses), ""
+    if limit:
+        # Ranking costs a bm25 per match: for a word in most items of a large
+        # corpus, rank only the first RANK_CAP matches in document order.
+        bound = conn.execute(
+            f"SELECT duties_fts.rowid {source} WHERE {' AND '.join(clauses)} "
+            "ORDER BY duties_fts.rowid LIMIT 1 OFFSET :cap",
+            {**args, "cap": RANK_CAP},
+        ).fetchone()
+        if bound is not None:
+            args["bound"] = bound[0]
+            ranked.append("duties_fts.rowid < :bound")
+            name_bound = " AND rowid < :bound"
     # Items whose name matches come first, ranked among themselves by a
     # name-only bm25; the rest by bm25 over name, departments and steps.
     sql = (
         "WITH name_hits AS (SELECT rowid, bm25(names_fts) AS rank FROM names_fts "
-        "WHERE names_fts MATCH :name_match) "
+        f"WHERE names_fts MATCH :name_match{name_bound}) "
         f"SELECT {_ROW_COLUMNS}, coalesce(n.rank, bm25(duties_fts, {weights})) AS rank, "
-        "n.rowid IS NOT NULL AS in_name "
-        "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
+        f"n.rowid IS NOT NULL AS in_name {source} "
         "LEFT JOIN name_hits n ON n.rowid = d.rowid "
-        f"WHERE {' AND '.join(clauses)} ORDER BY in_name DESC, rank, d.rowid"
+        f"WHERE {' AND '.join(ranked)} ORDER BY in_name DESC, rank, d.rowid"
     )
-    args = {**params, "match": match, "name_match": name_match}
     if limit:
         sql += " LIMIT :limit"
         args["limit"] = limit
-    records = conn.execute(sql, args).fetchall()
     rows = []
-    for record in records:
+    for record in conn.execute(sql, args):
         row = _row(record)
         row.score = -float(record["rank"])
         rows.append(row)
     total = len(rows)
     if limit and total == limit:
         count_sql = (
-            "SELECT count(*) FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
-            f"WHERE {' AND '.join(clauses)}"
+            f"SELECT count(*) {source} WHERE {' AND '.join(clauses)}"
+            if where
+            else "SELECT count(*) FROM duties_fts WHERE duties_fts MATCH :match"
         )
         total = conn.execute(count_sql, {**params, "match": match}).fetchone()[0]
     return rows, total

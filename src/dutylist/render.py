@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from dutylist.model import LIST_KINDS, LIST_TITLES
+from dutylist.ids import LIST_KINDS, LIST_TITLES
 
 if TYPE_CHECKING:
     from rich.console import Console

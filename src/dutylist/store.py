@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from dutylist import __version__
+import dutylist
 from dutylist.errors import DatabaseError
 from dutylist.model import LIST_KINDS, SIDES, Catalog, Duty
 from dutylist.query import SCHEMA_VERSION, sha256_file
@@ -52,7 +52,7 @@ def build_database(
     synonyms: Mapping[str, Sequence[str]] | None = None,
     synonyms_source: Path | None = None,
     keep_backup: bool = True,
-    tool_version: str = __version__,
+    tool_version: str | None = None,
     source_label: str | None = None,
 ) -> Path | None:
     """Write ``catalog`` to ``target`` atomically; return the backup path if one was kept."""
@@ -91,17 +91,24 @@ def _write(
     source: Path | None,
     synonyms: Mapping[str, Sequence[str]],
     synonyms_source: Path | None,
-    tool_version: str,
+    tool_version: str | None,
     source_label: str | None,
 ) -> None:
     db = sqlite_utils.Database(path)
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
         _create_schema(db)
+        for table in ("duties_fts", "names_fts"):
+            # Merge index segments less eagerly during the bulk insert.
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 8)")
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('crisismerge', 64)")
         with db.conn:
             _insert(db, catalog, synonyms)
             _insert_metadata(db, catalog, source, synonyms_source, tool_version, source_label)
+        for table in ("duties_fts", "names_fts"):
+            db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         db.execute("PRAGMA journal_mode = DELETE")
         db.execute("ANALYZE")
         db.execute("PRAGMA optimize")
@@ -286,13 +293,13 @@ def _insert_metadata(
     catalog: Catalog,
     source: Path | None,
     synonyms_source: Path | None,
-    tool_version: str,
+    tool_version: str | None,
     source_label: str | None,
 ) -> None:
     document = catalog.document
     meta: dict[str, str | None] = {
         "schema_version": SCHEMA_VERSION,
-        "tool_version": tool_version,
+        "tool_version": tool_version or dutylist.__version__,
         "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "source_path": source_label or (str(source.resolve()) if source else None),
         "source_sha256": sha256_file(source) if source else None,

@@ -19,10 +19,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-# Characters that form words: CJK ideographs (with extensions), letters, digits.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_SEGMENT_RE = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
-_CJK_RE = re.compile(rf"[{_CJK}]")
+# A run of ASCII letters and digits is a word; a run of any other word
+# characters (Chinese, and other scripts such as Uyghur) is indexed as
+# bigrams. Built from character classes, not a large explicit range, because
+# compiling a CJK range costs several milliseconds on every start.
+_SEGMENT_RE = re.compile(r"[0-9a-z]+|[^\W0-9a-z_]+")
 
 MAX_QUERY_CHARS = 200
 """Longer queries are cut to this many characters before tokenising."""
@@ -46,17 +47,18 @@ def segments(text: str) -> list[str]:
     previous_cjk = False
     for match in _SEGMENT_RE.finditer(normalize(text)):
         segment = match.group()
-        is_cjk = bool(_CJK_RE.match(segment))
-        if is_cjk and previous_cjk:
+        cjk = is_cjk(segment)
+        if cjk and previous_cjk:
             result[-1] += segment
         else:
             result.append(segment)
-        previous_cjk = is_cjk
+        previous_cjk = cjk
     return result
 
 
 def is_cjk(segment: str) -> bool:
-    return bool(_CJK_RE.match(segment))
+    """A segment of Chinese (or another non-Latin script), indexed as bigrams."""
+    return not segment[:1].isascii()
 
 
 def bigrams(run: str) -> list[str]:

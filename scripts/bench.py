@@ -1,0 +1,713 @@
+"""Benchmark dutylist: index build time, database size, search latency and CLI startup.
+
+Synthetic corpora of 10, 100 and 1,000 townships' duty lists are made in memory
+from the real list (``data/duties.yaml``): every township gets its own copy of
+every item, with its own township name and small deterministic changes to the
+text, merged into the three lists with ``seq`` running 1..N. Each corpus is
+written with ``store.build_database`` and searched in-process with
+``query.search`` on a warm connection. The CLI's cold start is compared with a
+bare Typer hello-world in the same Python.
+
+Run from the repository root::
+
+    PYTHONPATH=src /work/venv/bin/python scripts/bench.py --sizes 10,100,1000 --repeat 20
+
+Options: ``--sizes`` (townships per corpus), ``--repeat`` (timed runs per query),
+``--startup-runs`` (cold starts per command), ``--json`` (machine-readable output on
+stdout), ``--json-out FILE`` (the JSON to a file as well), ``--keep DIR`` (keep the
+built databases), ``--source`` (duties YAML), ``--no-startup`` / ``--startup-only``,
+``--profile-build`` (cProfile of the largest build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import re
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SRC = REPO / "src"
+DEFAULT_SOURCE = REPO / "data" / "duties.yaml"
+FIXTURE_SOURCE = REPO / "tests" / "fixtures" / "mini.yaml"
+DEFAULT_SYNONYMS = REPO / "data" / "synonyms.yaml"
+
+SEED = 20261129
+
+# Query classes, in the order they are reported.
+QUERIES: dict[str, tuple[str, ...]] = {
+    "1-char": ("犬", "乡", "村"),
+    "2-char": ("低保", "养犬", "医保", "防汛", "党员"),
+    "4-char": ("高龄津贴", "最低生活", "森林草原"),
+    "multi-word": ("低保 审核", "高龄 津贴 发放", "农药 回收"),
+    "synonym": ("狗", "打疫苗"),
+    # Matches nothing, not even in the partial-match fallback.
+    "nonsense": ("龘靐齉爩",),
+    # Matches nothing as a whole, so the fallback ranks partial (bigram) matches.
+    "fallback": ("低保火星基地",),
+}
+
+# Packages whose import cost matters for startup (typer >= 0.26 bundles click, needs pydantic).
+HEAVY_MODULES = ("sqlite_utils", "yaml", "rich", "pydantic", "pydantic_core", "click", "typer")
+
+HELLO_WORLD = textwrap.dedent(
+    """\
+    import typer
+
+    app = typer.Typer()
+
+
+    @app.command()
+    def hello(name: str = "world") -> None:
+        print(f"hello {name}")
+
+
+    if __name__ == "__main__":
+        app()
+    """
+)
+
+# Characters for generated place names (townships and villages).
+_PLACE_HEADS = "东西南北上下前后大小新老红青白黑金石沙河泉山沟湾坡岭塘园林"
+_PLACE_TAILS = "湖井台坪峪堡屯庄营寨洼滩岗源桥口梁坎坝渠溪川"
+_TOWNSHIP_SUFFIXES = ("乡", "镇", "哈萨克族乡", "回族乡", "蒙古族乡")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def import_dutylist() -> None:
+    """Make ``dutylist`` importable from the source tree when it is not installed."""
+    try:
+        import dutylist  # noqa: F401
+    except ImportError:
+        sys.path.insert(0, str(SRC))
+
+
+# ---------------------------------------------------------------- machine
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            mem_kib = int(handle.readline().split()[1])
+        memory = f"{mem_kib / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        memory = "unknown"
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "python_executable": sys.executable,
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def place_names(
+    rng: random.Random, count: int, suffixes: tuple[str, ...], avoid: set[str]
+) -> list[str]:
+    """``count`` distinct generated place names, none of them in ``avoid``."""
+    names: list[str] = []
+    seen = set(avoid)
+    while len(names) < count:
+        length = rng.choice((1, 2, 2, 3))
+        stem = "".join(rng.choice(_PLACE_HEADS) for _ in range(length)) + rng.choice(_PLACE_TAILS)
+        name = stem + rng.choice(suffixes)
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+class Varier:
+    """Deterministic small changes to one township's copy of the text."""
+
+    def __init__(self, rng: random.Random, township: str, original: str, villages: list[str]):
+        self.rng = rng
+        self.township = township
+        self.original = original
+        self.villages = villages
+
+    def text(self, text: str, rate: float = 0.12) -> str:
+        text = text.replace(self.original, self.township)
+        if self.rng.random() >= rate or len(text) < 4:
+            return text
+        operation = self.rng.randrange(3)
+        index = self.rng.randrange(len(text) - 1)
+        if operation == 0:  # swap two neighbouring characters
+            return text[:index] + text[index + 1] + text[index] + text[index + 2 :]
+        if operation == 1:  # drop a character
+            return text[:index] + text[index + 1 :]
+        return f"{text.rstrip('。；;')}（{self.rng.choice(self.villages)}）"
+
+    def name(self, text: str) -> str:
+        text = text.replace(self.original, self.township)
+        if self.rng.random() < 0.15:
+            return f"{text}（{self.rng.choice(self.villages)}）"
+        return self.text(text, rate=0.05)
+
+    def block(self, block: Any) -> Any:
+        return dataclasses.replace(
+            block,
+            heading=self.text(block.heading) if block.heading else None,
+            steps=tuple(self.text(step) for step in block.steps),
+        )
+
+
+def make_corpus(catalog: Any, townships: int, seed: int = SEED) -> Any:
+    """``townships`` varied copies of every item, merged into three contiguous lists.
+
+    Township 0 is the real list unchanged; the others get a generated name (in
+    place of the real one wherever the text names it) and small changes.
+    """
+    from dutylist.model import LIST_KINDS
+
+    original = catalog.document.township
+    rng = random.Random(seed)
+    names = [original, *place_names(rng, townships - 1, _TOWNSHIP_SUFFIXES, {original})]
+    villages = list(place_names(rng, 400, ("村",), set()))
+    items: dict[str, list[Any]] = {kind: [] for kind in LIST_KINDS if kind in catalog.lists}
+    for number, township in enumerate(names):
+        varier = Varier(random.Random(f"{seed}:{number}"), township, original, villages)
+        for kind in items:
+            for duty in catalog.lists[kind].items:
+                seq = len(items[kind]) + 1
+                if number == 0:
+                    items[kind].append(dataclasses.replace(duty, seq=seq))
+                    continue
+                items[kind].append(
+                    dataclasses.replace(
+                        duty,
+                        seq=seq,
+                        name=varier.name(duty.name),
+                        note=varier.text(duty.note, 0.0) if duty.note else None,
+                        upper_duties=tuple(varier.block(b) for b in duty.upper_duties),
+                        township_duties=tuple(varier.block(b) for b in duty.township_duties),
+                    )
+                )
+    lists = {
+        kind: dataclasses.replace(catalog.lists[kind], items=tuple(duties))
+        for kind, duties in items.items()
+    }
+    document = dataclasses.replace(catalog.document, source=None)
+    return dataclasses.replace(catalog, document=document, lists=lists)
+
+
+def count_items(catalog: Any) -> dict[str, int]:
+    return {kind: len(duty_list.items) for kind, duty_list in catalog.lists.items()}
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Linear-interpolated percentile (as numpy's default)."""
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary(samples_ms: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(percentile(samples_ms, 0.50), 3),
+        "p95_ms": round(percentile(samples_ms, 0.95), 3),
+        "p99_ms": round(percentile(samples_ms, 0.99), 3),
+        "max_ms": round(max(samples_ms), 3),
+        "samples": len(samples_ms),
+    }
+
+
+def time_build(
+    catalog: Any, target: Path, synonyms: dict[str, list[str]], profile: bool
+) -> tuple[float, str | None]:
+    from dutylist import store
+
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    store.build_database(catalog, target, synonyms=synonyms, keep_backup=False)
+    if profiler:
+        profiler.disable()
+    elapsed = time.perf_counter() - start
+    report = None
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        report = out.getvalue()
+    return elapsed, report
+
+
+def time_queries(db_path: Path, repeat: int) -> dict[str, Any]:
+    """Latency of every query, run ``repeat`` times in-process on one warm connection."""
+    from dutylist import query
+
+    conn = query.connect(db_path)
+    # As the CLI does: the synonyms are read once per process, not per query.
+    synonyms = query.load_synonyms(conn)
+    per_query: dict[str, Any] = {}
+    per_class: dict[str, list[float]] = {}
+    everything: list[float] = []
+    try:
+        for query_class, texts in QUERIES.items():
+            for text in texts:
+                result = query.search(conn, text, synonyms=synonyms)  # warm-up, hit count
+                samples = []
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    query.search(conn, text, synonyms=synonyms)
+                    samples.append((time.perf_counter() - start) * 1000)
+                per_query[text] = {
+                    "class": query_class,
+                    "total": result.total,
+                    "partial": result.partial,
+                    **summary(samples),
+                }
+                per_class.setdefault(query_class, []).extend(samples)
+                everything.extend(samples)
+    finally:
+        conn.close()
+    return {
+        "overall": summary(everything),
+        "classes": {name: summary(samples) for name, samples in per_class.items()},
+        "queries": per_query,
+    }
+
+
+def bench_size(
+    catalog: Any,
+    townships: int,
+    synonyms: dict[str, list[str]],
+    workdir: Path,
+    repeat: int,
+    profile: bool,
+) -> dict[str, Any]:
+    start = time.perf_counter()
+    corpus = make_corpus(catalog, townships)
+    corpus_seconds = time.perf_counter() - start
+    items = count_items(corpus)
+    log(f"[{townships}] corpus: {sum(items.values())} items in {corpus_seconds:.1f} s; building…")
+    target = workdir / f"bench-{townships}.db"
+    build_seconds, profile_report = time_build(corpus, target, synonyms, profile)
+    size_mb = target.stat().st_size / 1e6
+    log(f"[{townships}] built in {build_seconds:.1f} s, {size_mb:.1f} MB; searching…")
+    del corpus
+    latency = time_queries(target, repeat)
+    overall = latency["overall"]
+    log(
+        f"[{townships}] p50 {overall['p50_ms']:.2f} ms, p95 {overall['p95_ms']:.2f} ms, "
+        f"p99 {overall['p99_ms']:.2f} ms"
+    )
+    result = {
+        "townships": townships,
+        "items": sum(items.values()),
+        "items_per_list": items,
+        "corpus_seconds": round(corpus_seconds, 2),
+        "build_seconds": round(build_seconds, 2),
+        "db_mb": round(size_mb, 2),
+        "db_path": str(target),
+        "latency": latency,
+        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if profile_report:
+        result["build_profile"] = profile_report
+    return result
+
+
+# ---------------------------------------------------------------- startup
+
+
+def _timed_run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    completed = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
+    elapsed = (time.perf_counter() - start) * 1000
+    return elapsed, completed.returncode, completed.stderr.decode("utf-8", "replace")
+
+
+def cli_command() -> tuple[list[str], str]:
+    """How to start the CLI: the installed console script, else ``python -m dutylist``."""
+    script = Path(sys.executable).parent / "dutylist"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)], f"console script {script}"
+    return [
+        sys.executable,
+        "-m",
+        "dutylist",
+    ], f"{sys.executable} -m dutylist (console script not installed)"
+
+
+def subprocess_env(db_path: Path) -> dict[str, str]:
+    import dutylist
+
+    env = dict(os.environ)
+    package_root = str(Path(dutylist.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    env["DUTYLIST_DB"] = str(db_path)
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def imported_modules(python_args: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """Top-level modules imported by ``python *python_args`` (``-X importtime``)."""
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", *python_args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        check=False,
+    )
+    # Self time summed per top-level package (typer.main and typer._adapters count as typer).
+    own_us: dict[str, int] = {}
+    pattern = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
+    for line in completed.stderr.decode("utf-8", "replace").splitlines():
+        match = pattern.match(line)
+        if match:
+            package = match.group(2).split(".", 1)[0]
+            own_us[package] = own_us.get(package, 0) + int(match.group(1))
+    heavy = {name: round(own_us[name] / 1000, 1) for name in HEAVY_MODULES if name in own_us}
+    slowest = sorted(own_us.items(), key=lambda item: item[1], reverse=True)[:8]
+    return {
+        "heavy_imported_ms": heavy,
+        "heavy_not_imported": [name for name in HEAVY_MODULES if name not in own_us],
+        "slowest_packages_ms": {name: round(us / 1000, 1) for name, us in slowest},
+        "total_import_ms": round(sum(own_us.values()) / 1000, 1),
+        "packages": len(own_us),
+    }
+
+
+def bench_startup(
+    catalog: Any, synonyms: dict[str, list[str]], workdir: Path, runs: int
+) -> dict[str, Any]:
+    """Cold start of ``dutylist search 低保`` against a bare Typer hello-world."""
+    from dutylist import store
+
+    command, how = cli_command()
+    db_path = workdir / "startup.db"
+    if not db_path.exists():
+        store.build_database(catalog, db_path, synonyms=synonyms, keep_backup=False)
+    env = subprocess_env(db_path)
+    version = subprocess.run(
+        [*command, "--version"], env=env, cwd=workdir, capture_output=True, check=False
+    )
+    if version.returncode != 0:
+        reason = (version.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
+        return {"skipped": f"`{' '.join(command[-2:])} --version` failed: {reason}"}
+    hello = workdir / "typer_hello.py"
+    hello.write_text(HELLO_WORLD, encoding="utf-8")
+    commands: dict[str, list[str]] = {
+        "python_bare": [sys.executable, "-c", "pass"],
+        "typer_hello": [sys.executable, str(hello)],
+        "dutylist_search": [*command, "search", "低保"],
+    }
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    exit_codes: dict[str, set[int]] = {name: set() for name in commands}
+    errors: dict[str, str] = {}
+    for argv in commands.values():  # one untimed run each, to warm the page cache
+        _timed_run(argv, env, workdir)
+    for _ in range(runs):  # interleaved, so drift affects all commands alike
+        for name, argv in commands.items():
+            elapsed, code, stderr = _timed_run(argv, env, workdir)
+            samples[name].append(elapsed)
+            exit_codes[name].add(code)
+            if code != 0:
+                errors[name] = stderr.strip()[-500:]
+    medians = {name: round(statistics.median(values), 1) for name, values in samples.items()}
+    ratio = medians["dutylist_search"] / medians["typer_hello"]
+    return {
+        "how": how,
+        "version": version.stdout.decode("utf-8", "replace").strip(),
+        "runs": runs,
+        "median_ms": medians,
+        "min_ms": {name: round(min(values), 1) for name, values in samples.items()},
+        "exit_codes": {name: sorted(codes) for name, codes in exit_codes.items()},
+        "errors": errors,
+        "ratio": round(ratio, 3),
+        "target_ratio": 1.2,
+        "meets_target": ratio <= 1.2,
+        # A console script runs dutylist.cli:main, which imports what ``-m dutylist`` does.
+        "imports_dutylist": imported_modules(["-m", "dutylist", "search", "低保"], env, workdir),
+        "imports_typer_hello": imported_modules([str(hello)], env, workdir),
+    }
+
+
+# ---------------------------------------------------------------- output
+
+TARGETS = {"build_seconds": 120.0, "p50_ms": 20.0, "p99_ms": 100.0}
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines: list[str] = []
+    machine = report["machine"]
+    lines.append("dutylist benchmark")
+    lines.append(f"  machine : {machine['platform']}")
+    lines.append(f"  cpu     : {machine['cpu']}, {machine['cores']} cores, {machine['memory']}")
+    lines.append(f"  python  : {machine['python']} ({machine['python_executable']})")
+    lines.append(f"  sqlite  : {machine['sqlite']}")
+    lines.append(f"  source  : {report['source']} ({report['source_items']} items)")
+    lines.append(f"  repeat  : {report['repeat']} timed runs per query, warm connection")
+    code = report["code"]
+    lines.append(
+        "  code    : "
+        + ", ".join(f"{name} {code[name]}" for name in ("query.py", "store.py") if name in code)
+    )
+    lines.append("")
+    sizes = report["sizes"]
+    if sizes:
+        header = (
+            f"{'townships':>9} {'items':>8} {'build s':>8} {'DB MB':>8} "
+            f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        )
+        lines.append(header)
+        for size in sizes:
+            overall = size["latency"]["overall"]
+            lines.append(
+                f"{size['townships']:>9} {size['items']:>8} {size['build_seconds']:>8.1f} "
+                f"{size['db_mb']:>8.1f} {overall['p50_ms']:>8.2f} {overall['p95_ms']:>8.2f} "
+                f"{overall['p99_ms']:>8.2f} {overall['max_ms']:>8.2f}"
+            )
+        lines.append("")
+        lines.append("p50 / p99 ms by query class:")
+        lines.append(
+            f"{'class':<12}" + "".join(f"{str(s['townships']) + ' lists':>20}" for s in sizes)
+        )
+        for query_class in QUERIES:
+            cells = []
+            for size in sizes:
+                stats = size["latency"]["classes"][query_class]
+                cells.append(f"{stats['p50_ms']:>9.2f} / {stats['p99_ms']:<8.2f}")
+            lines.append(f"{query_class:<12}" + "".join(f"{c:>20}" for c in cells))
+        lines.append("")
+        lines.append("per query: p50 ms (hits; * = partial-match fallback)")
+        lines.append(f"{'query':<16}" + "".join(f"{str(s['townships']):>22}" for s in sizes))
+        for text in (t for texts in QUERIES.values() for t in texts):
+            cells = []
+            for size in sizes:
+                stats = size["latency"]["queries"][text]
+                star = "*" if stats["partial"] else ""
+                cells.append(f"{stats['p50_ms']:.2f} ({stats['total']}{star})")
+            # East Asian characters are two columns wide; pad by display width.
+            pad = 16 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+            lines.append(text + " " * max(pad, 1) + "".join(f"{c:>22}" for c in cells))
+        lines.append("")
+        largest = sizes[-1]
+        overall = largest["latency"]["overall"]
+        checks = {
+            "build_seconds": largest["build_seconds"],
+            "p50_ms": overall["p50_ms"],
+            "p99_ms": overall["p99_ms"],
+        }
+        verdicts = []
+        for name, value in checks.items():
+            verdict = "ok" if value <= TARGETS[name] else "MISSED"
+            verdicts.append(f"{name} {value} (target ≤ {TARGETS[name]:g}: {verdict})")
+        lines.append(f"targets at {largest['townships']} lists: " + "; ".join(verdicts))
+        for size in sizes:
+            if "build_profile" in size:
+                lines.append("")
+                lines.append(f"cProfile of the {size['townships']}-list build (cumulative):")
+                lines.append(size["build_profile"])
+    startup = report.get("startup")
+    lines.append("")
+    if startup is None:
+        lines.append("startup: not measured (--no-startup)")
+    elif "skipped" in startup:
+        lines.append(f"startup: SKIPPED — {startup['skipped']}")
+    else:
+        medians = startup["median_ms"]
+        lines.append(
+            f"startup ({startup['how']}; median of {startup['runs']} cold runs, stdout piped):"
+        )
+        lines.append(f"  python -c pass        {medians['python_bare']:>8.1f} ms")
+        lines.append(f"  typer hello-world     {medians['typer_hello']:>8.1f} ms")
+        lines.append(f"  dutylist search 低保  {medians['dutylist_search']:>8.1f} ms")
+        verdict = "ok" if startup["meets_target"] else "MISSED"
+        lines.append(
+            f"  ratio dutylist / typer hello: {startup['ratio']:.2f}x (target ≤ 1.2x: {verdict})"
+        )
+        if startup["errors"]:
+            lines.append(f"  non-zero exits: {startup['exit_codes']}; stderr: {startup['errors']}")
+        for label, key in (
+            ("dutylist search", "imports_dutylist"),
+            ("typer hello", "imports_typer_hello"),
+        ):
+            imports = startup[key]
+            heavy = (
+                ", ".join(f"{k} {v} ms" for k, v in imports["heavy_imported_ms"].items()) or "none"
+            )
+            lines.append(f"  {label}: heavy packages imported (own import time): {heavy}")
+            slowest = ", ".join(f"{k} {v}" for k, v in imports["slowest_packages_ms"].items())
+            lines.append(
+                f"  {label}: all imports {imports['total_import_ms']} ms; slowest: {slowest}"
+            )
+            lines.append(
+                f"  {label}: not imported: {', '.join(imports['heavy_not_imported']) or 'none'}"
+            )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a comma-separated list of numbers: {text!r}"
+        ) from None
+    if not sizes or any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError("sizes must be positive numbers")
+    return sizes
+
+
+def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        default=[10, 100, 1000],
+        help="townships per synthetic corpus, comma-separated (default 10,100,1000)",
+    )
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per query (default 20)")
+    parser.add_argument(
+        "--startup-runs",
+        type=int,
+        default=15,
+        help="cold starts per command for the startup comparison (default 15)",
+    )
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout")
+    parser.add_argument(
+        "--json-out", type=Path, metavar="FILE", help="also write the JSON report to FILE"
+    )
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the built databases in DIR")
+    parser.add_argument("--source", type=Path, help=f"duties YAML (default {DEFAULT_SOURCE})")
+    parser.add_argument("--synonyms", type=Path, default=DEFAULT_SYNONYMS, help="synonyms YAML")
+    parser.add_argument("--no-startup", action="store_true", help="skip the CLI startup comparison")
+    parser.add_argument(
+        "--startup-only", action="store_true", help="only the CLI startup comparison"
+    )
+    parser.add_argument(
+        "--profile-build", action="store_true", help="cProfile the build of the largest corpus"
+    )
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.repeat < 1 or args.startup_runs < 1:
+        parser.error("--repeat and --startup-runs must be at least 1")
+    return args
+
+
+def resolve_source(option: Path | None) -> tuple[Path, bool]:
+    """The duties YAML to vary, and whether it is the fixture stand-in."""
+    if option is not None:
+        return option, False
+    if DEFAULT_SOURCE.is_file():
+        return DEFAULT_SOURCE, False
+    log(f"WARNING: {DEFAULT_SOURCE} not found; using {FIXTURE_SOURCE} (numbers NOT representative)")
+    return FIXTURE_SOURCE, True
+
+
+def code_fingerprint() -> dict[str, str]:
+    """Short sha256 of each dutylist module, since the package changes under the benchmark."""
+    import hashlib
+
+    import dutylist
+
+    package = Path(dutylist.__file__).resolve().parent
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        for path in sorted(package.glob("*.py"))
+    }
+
+
+def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from dutylist import source as dl_source
+
+    source_path, stand_in = resolve_source(args.source)
+    catalog = dl_source.load_catalog(source_path)
+    synonyms = dl_source.load_synonyms(args.synonyms) if args.synonyms.is_file() else {}
+    report: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": machine_info(),
+        "code": code_fingerprint(),
+        "source": str(source_path),
+        "source_is_fixture": stand_in,
+        "source_items": sum(count_items(catalog).values()),
+        "synonyms": len(synonyms),
+        "repeat": args.repeat,
+        "queries": {name: list(texts) for name, texts in QUERIES.items()},
+        "sizes": [],
+        "startup": None,
+    }
+    if not args.startup_only:
+        largest = max(args.sizes)
+        for townships in args.sizes:
+            profile = args.profile_build and townships == largest
+            report["sizes"].append(
+                bench_size(catalog, townships, synonyms, workdir, args.repeat, profile)
+            )
+    if not args.no_startup:
+        log("startup: timing cold starts…")
+        report["startup"] = bench_startup(catalog, synonyms, workdir, args.startup_runs)
+    return report
+
+
+def with_workdir(keep: Path | None, body: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        return body(keep)
+    with tempfile.TemporaryDirectory(prefix="dutylist-bench-") as tmp:
+        return body(Path(tmp))
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    args = parse_args(argv)
+    import_dutylist()
+    report = with_workdir(args.keep, lambda workdir: run(args, workdir))
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    if args.json_out is not None:
+        args.json_out.write_text(text + "\n", encoding="utf-8")
+    if args.json:
+        print(text)
+    else:
+        print(format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
