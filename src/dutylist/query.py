@@ -494,7 +494,17 @@ def _run(
     clauses = ["duties_fts MATCH :match", *where]
     args: dict[str, Any] = {**params, "match": match, "name_match": name_match}
     ranked, name_bound = list(clauses), ""
+    total = 0
     if limit:
+        count_sql = (
+            f"SELECT count(*) {source} WHERE {' AND '.join(clauses)}"
+            if where
+            else "SELECT count(*) FROM duties_fts WHERE duties_fts MATCH :match"
+        )
+        total = conn.execute(count_sql, {**params, "match": match}).fetchone()[0]
+        if total == 0:
+            return [], 0
+    if limit and total > RANK_CAP:
         # Ranking costs a bm25 per match: for a word in most items of a large
         # corpus, rank only the first RANK_CAP matches in document order.
         bound = conn.execute(
@@ -507,32 +517,36 @@ def _run(
             ranked.append("duties_fts.rowid < :bound")
             name_bound = " AND rowid < :bound"
     # Items whose name matches come first, ranked among themselves by a
-    # name-only bm25; the rest by bm25 over name, departments and steps.
+    # name-only bm25; then the rest, by bm25 over name, departments and steps.
+    # The second query runs only when the first does not fill the limit.
+    filters = "".join(f" AND {clause}" for clause in ranked[1:])
     sql = (
-        "WITH name_hits AS (SELECT rowid, bm25(names_fts) AS rank FROM names_fts "
-        f"WHERE names_fts MATCH :name_match{name_bound}) "
-        f"SELECT {_ROW_COLUMNS}, coalesce(n.rank, bm25(duties_fts, {weights})) AS rank, "
-        f"n.rowid IS NOT NULL AS in_name {source} "
-        "LEFT JOIN name_hits n ON n.rowid = d.rowid "
-        f"WHERE {' AND '.join(ranked)} ORDER BY in_name DESC, rank, d.rowid"
+        f"SELECT {_ROW_COLUMNS}, bm25(names_fts) AS rank "
+        "FROM names_fts JOIN duties d ON d.rowid = names_fts.rowid "
+        f"WHERE names_fts MATCH :name_match{filters.replace('duties_fts.rowid', 'd.rowid')} "
+        "ORDER BY rank, d.rowid"
     )
     if limit:
         sql += " LIMIT :limit"
         args["limit"] = limit
+    records = conn.execute(sql, args).fetchall()
+    if not limit or len(records) < limit:
+        sql = (
+            f"SELECT {_ROW_COLUMNS}, bm25(duties_fts, {weights}) AS rank {source} "
+            f"WHERE duties_fts MATCH :match{filters} AND d.rowid NOT IN "
+            f"(SELECT rowid FROM names_fts WHERE names_fts MATCH :name_match{name_bound}) "
+            "ORDER BY rank, d.rowid"
+        )
+        if limit:
+            sql += " LIMIT :rest"
+            args["rest"] = limit - len(records)
+        records += conn.execute(sql, args).fetchall()
     rows = []
-    for record in conn.execute(sql, args):
+    for record in records:
         row = _row(record)
         row.score = -float(record["rank"])
         rows.append(row)
-    total = len(rows)
-    if limit and total == limit:
-        count_sql = (
-            f"SELECT count(*) {source} WHERE {' AND '.join(clauses)}"
-            if where
-            else "SELECT count(*) FROM duties_fts WHERE duties_fts MATCH :match"
-        )
-        total = conn.execute(count_sql, {**params, "match": match}).fetchone()[0]
-    return rows, total
+    return rows, max(total, len(rows))
 
 
 def _add_matches(conn: sqlite3.Connection, rows: list[DutyRow], parsed: ParsedQuery) -> None:
