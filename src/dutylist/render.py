@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -360,17 +359,17 @@ def write_info(info: dict[str, Any], fmt: str, out: TextIO) -> None:
                 out.write(f"{key}\t{_cell(info[key])}\n")
 
 
-_MARK_RE = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
-
-
 def print_marked_lines(lines: Sequence[str], console: Console) -> None:
     """Lines with ``[-deleted-]`` and ``{+inserted+}`` marks, shown in colour."""
+    import re
+
     from rich.text import Text
 
+    mark_re = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
     for line in lines:
         text = Text()
         position = 0
-        for match in _MARK_RE.finditer(line):
+        for match in mark_re.finditer(line):
             text.append(line[position : match.start()])
             if match.group(1) is not None:
                 text.append(match.group(1), style="bold red strike")

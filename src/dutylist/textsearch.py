@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # A run of ASCII letters and digits is a word; a run of any other word
 # characters (Chinese, and other scripts such as Uyghur) is indexed as
@@ -89,17 +89,15 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One word of a query with its synonym alternatives (a union)."""
 
     text: str
     alternatives: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
-    terms: tuple[Term, ...] = field(default_factory=tuple)
+class ParsedQuery(NamedTuple):
+    terms: tuple[Term, ...] = ()
 
     @property
     def words(self) -> list[str]:
