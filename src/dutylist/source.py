@@ -139,23 +139,21 @@ def default_source() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def load_catalog(path: str | os.PathLike[str]) -> Catalog:
-    """Read and validate a duties YAML file; raise SourceError listing every problem."""
-    path = Path(path)
+def _read(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """(text, path as shown in messages) of a UTF-8 file, or SourceError."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8"), shown
     except FileNotFoundError:
         raise SourceError([f"{shown}: file not found"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError([f"{shown}: cannot read: {exc}"]) from None
-    return parse_catalog(text, shown)
 
 
-def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
-    """Validate YAML text and build the model; raise SourceError listing every problem."""
+def _compose(text: str, path: str) -> yaml.Node | None:
+    """The YAML node tree (nothing constructed), or SourceError with the line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -163,6 +161,16 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
         raise SourceError([f"{path}:{line}: invalid YAML: {problem}"]) from None
     except yaml.YAMLError as exc:
         raise SourceError([f"{path}:1: invalid YAML: {exc}"]) from None
+
+
+def load_catalog(path: str | os.PathLike[str]) -> Catalog:
+    """Read and validate a duties YAML file; raise SourceError listing every problem."""
+    return parse_catalog(*_read(path))
+
+
+def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
+    """Validate YAML text and build the model; raise SourceError listing every problem."""
+    root = _compose(text, path)
     if root is None:
         raise SourceError([f"{path}:1: the file is empty"])
 
@@ -384,19 +392,8 @@ _SYNONYM_KEYS = {"schema", "synonyms"}
 
 def load_synonyms(path: str | os.PathLike[str]) -> dict[str, list[str]]:
     """Read ``synonyms.yaml``: a mapping from a word people say to words of the document."""
-    path = Path(path)
-    shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError([f"{shown}: cannot read: {exc}"]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise SourceError([f"{shown}:{line}: invalid YAML: {problem}"]) from None
+    text, shown = _read(path)
+    root = _compose(text, shown)
     if root is None:
         return {}
     check = _Checker(shown, [])
