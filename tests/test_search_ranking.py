@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dutylist import query
+from dutylist.errors import UsageError
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +98,15 @@ def test_rank_cap_bounds_ranking_but_not_the_count(conn, monkeypatch: pytest.Mon
     matching = [i for i in ids_in_order if i in {r.id for r in everything.rows}]
     assert {r.id for r in capped.rows} <= set(matching[:10])
     assert query.search(conn, "村", limit=None).rows == everything.rows  # no cap without a limit
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=60))
+def test_any_text_is_just_a_query(conn, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Quotes, *, NEAR(, SQL, control characters: never an error, only results or none."""
+    if not text.strip():
+        with pytest.raises(UsageError):
+            query.search(conn, text)
+        return
+    result = query.search(conn, text, limit=5)
+    assert len(result.rows) <= 5 and result.total >= len(result.rows)
