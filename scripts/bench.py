@@ -380,6 +380,11 @@ def subprocess_env(db_path: Path) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     env["DUTYLIST_DB"] = str(db_path)
     env.pop("PYTHONSTARTUP", None)
+    # An installed package has its bytecode compiled at install time. With
+    # PYTHONDONTWRITEBYTECODE set (as in some shells), a source checkout would
+    # recompile every module on every start and the comparison would be unfair;
+    # the untimed warm-up run writes the bytecode.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
