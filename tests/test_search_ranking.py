@@ -110,3 +110,10 @@ def test_any_text_is_just_a_query(conn, text: str) -> None:  # type: ignore[no-u
         return
     result = query.search(conn, text, limit=5)
     assert len(result.rows) <= 5 and result.total >= len(result.rows)
+
+
+def test_partial_fallback_without_synonyms_still_finds_the_duty(conn) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, "打疫苗", synonyms={})
+    assert result.partial and result.rows[0].id == "C82"  # 疫苗接种工作
+    sentence = query.search(conn, "我家的狗咬人了怎么办")
+    assert sentence.partial and sentence.rows[0].id == "C19"  # 文明养犬管理工作
