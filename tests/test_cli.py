@@ -228,7 +228,7 @@ def test_info(cli: Cli, mini_db: Path) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["origin"] == "--db" and data["database"] == str(mini_db)
-    assert data["count_basic"] == "2" and data["departments"] == 2 and data["synonyms"] == 2
+    assert data["count_basic"] == "2" and data["department_count"] == 2 and data["synonym_count"] == 2
     assert "warning" not in data
 
 

@@ -480,8 +480,8 @@ def info(
     conn = q.connect(choice.path)
     data: dict[str, Any] = {"database": str(choice.path), "origin": choice.origin}
     data.update(q.metadata(conn))
-    data["departments"] = len(q.department_names(conn))
-    data["synonyms"] = len(q.load_synonyms(conn))
+    data["department_count"] = len(q.department_names(conn))
+    data["synonym_count"] = len(q.load_synonyms(conn))
     stale = _stale_warning(data)
     if stale:
         data["warning"] = stale
