@@ -80,3 +80,13 @@ def test_plain_formats_never_carry_tabs_or_newlines_inside_a_cell() -> None:
     out = io.StringIO()
     render.write_records([{"id": "B1", "name": "甲\t乙\n丙"}], ["id", "name"], "tsv", out)
     assert out.getvalue() == "B1\t甲 乙 丙\n"
+
+
+def test_headings_are_shown_as_printed_and_steps_hang_under_their_text(real_db: Path) -> None:
+    conn = query.connect(real_db)
+    text = draw(render.print_detail, query.get_duty(conn, "C35"))
+    assert "一、分户工作" in text and "二、落户工作" in text
+    lines = draw(render.print_detail, query.get_duty(conn, "C91")).splitlines()
+    step = next(i for i, line in enumerate(lines) if "2. 指导大南沟乌孜别克族乡" in line)
+    assert lines[step + 1].startswith("│    ")  # the wrapped part is indented under the text
+    assert "…" not in "\n".join(lines)

@@ -237,18 +237,40 @@ def print_counts(entries: Sequence[dict[str, Any]], key: str, console: Console) 
     console.print(counts_table(entries, key, title))
 
 
-def _block_lines(block: BlockView) -> list[Any]:
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def heading_label(heading: str, index: int) -> str:
+    """A section heading as printed: ``一、分户工作`` (the numeral is not stored)."""
+    numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+    return f"{numeral}、{heading}"
+
+
+def _cell_body(blocks: Sequence[BlockView]) -> Any:
+    """One duties cell: headings and department lines, then the steps, numbered ones with a
+    hanging indent so a wrapped step stays under its own text."""
+    from rich.console import Group
+    from rich.table import Table
     from rich.text import Text
 
-    lines: list[Any] = []
-    if block.heading:
-        lines.append(Text(block.heading, style="bold"))
-    if block.department:
-        lines.append(Text(block.department, style="bold cyan"))
-    for number, step in enumerate(block.steps, start=1):
-        prefix = f"{number}. " if block.numbered else ""
-        lines.append(Text(prefix + step))
-    return lines
+    parts: list[Any] = []
+    headings = 0
+    for block in blocks:
+        if block.heading:
+            parts.append(Text(heading_label(block.heading, headings), style="bold"))
+            headings += 1
+        if block.department:
+            parts.append(Text(block.department, style="bold cyan"))
+        if not block.numbered:
+            parts.extend(Text(step) for step in block.steps)
+            continue
+        steps = Table.grid(padding=(0, 1))
+        steps.add_column(no_wrap=True, justify="right")
+        steps.add_column(overflow="fold")
+        for number, step in enumerate(block.steps, start=1):
+            steps.add_row(f"{number}.", step)
+        parts.append(steps)
+    return Group(*parts)
 
 
 def print_detail(detail: DutyDetail, console: Console) -> None:
@@ -276,7 +298,7 @@ def print_detail(detail: DutyDetail, console: Console) -> None:
     elif row.list == "withdrawn":
         parts.append(
             Panel(
-                Group(*(line for block in detail.upper for line in _block_lines(block))),
+                _cell_body(detail.upper),
                 title=f"承接部门及工作方式：{'、'.join(row.departments)}",
                 title_align="left",
                 box=box.ROUNDED,
@@ -286,7 +308,7 @@ def print_detail(detail: DutyDetail, console: Console) -> None:
         upper_title = f"上级部门职责（{'、'.join(row.departments)}）"
         parts.append(
             Panel(
-                Group(*(line for block in detail.upper for line in _block_lines(block))),
+                _cell_body(detail.upper),
                 title=upper_title,
                 title_align="left",
                 box=box.ROUNDED,
@@ -294,7 +316,7 @@ def print_detail(detail: DutyDetail, console: Console) -> None:
         )
         parts.append(
             Panel(
-                Group(*(line for block in detail.township for line in _block_lines(block))),
+                _cell_body(detail.township),
                 title="乡镇配合职责（本乡）",
                 title_align="left",
                 box=box.ROUNDED,
