@@ -658,7 +658,7 @@ def restore(db: DbOption = None) -> int:
     from dutylist import query as q
 
     target = _build_target(db)
-    backup = target.with_name(target.name + ".bak")
+    backup = q.backup_path(target)
     if not backup.is_file():
         raise UsageError(f"没有可恢复的备份：{backup} 不存在")
     q.connect(backup).close()  # refuse to restore something that is not a database

@@ -31,12 +31,6 @@ class UsageError(DutylistError):
     exit_code = EXIT_USAGE
 
 
-class NotFoundError(DutylistError):
-    """A lookup that found nothing, reported as 'nothing found' (exit 1)."""
-
-    exit_code = EXIT_NOT_FOUND
-
-
 class SourceError(DutylistError):
     """The YAML source is unreadable or invalid; ``problems`` holds ``file:line: message`` lines."""
 

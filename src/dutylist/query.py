@@ -78,6 +78,11 @@ def user_db_path() -> Path:
     return user_data_dir() / "duties.db"
 
 
+def backup_path(db_path: Path) -> Path:
+    """Where ``build`` keeps the database it replaced, for ``restore``."""
+    return db_path.with_name(db_path.name + ".bak")
+
+
 def bundled_db_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "duties.db"
 

@@ -31,7 +31,6 @@ SEARCH_FIELDS = [
 ]
 STEP_FIELDS = ["id", "side", "block", "heading", "department", "number", "text"]
 
-SIDE_TITLES = {"upper": "上级部门职责", "township": "乡镇配合职责"}
 MATCHED_IN_TITLES = {
     "name": "事项名称",
     "departments": "对应上级部门",

@@ -21,19 +21,11 @@ import sqlite_utils
 import dutylist
 from dutylist.errors import DatabaseError
 from dutylist.model import LIST_KINDS, SIDES, Catalog, Duty
-from dutylist.query import SCHEMA_VERSION, sha256_file
+from dutylist.query import SCHEMA_VERSION, backup_path, sha256_file
 from dutylist.textsearch import index_streams
 
 FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
 NAME_COLUMNS = ("name_bi", "name_uni")
-BACKUP_SUFFIX = ".bak"
-
-
-def backup_path(db_path: Path) -> Path:
-    """Where ``build`` keeps the database it replaced."""
-    return db_path.with_name(db_path.name + BACKUP_SUFFIX)
-
-
 def body_texts(duty: Duty) -> Iterator[str]:
     """The text of an item's duties cells, in document order."""
     for block in (*duty.upper_duties, *duty.township_duties):
