@@ -195,7 +195,38 @@ DepartmentOption = Annotated[
 ]
 
 
+SourceArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="[SOURCE]",
+        help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。",
+        show_default=False,
+    ),
+]
+SynonymsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--synonyms",
+        help="同义词表；默认为源文件旁的 synonyms.yaml（若存在）。",
+        show_default=False,
+    ),
+]
+
+
 # ---------------------------------------------------------------- helpers
+
+
+def _load_source(source: Path | None, synonyms: Path | None) -> tuple[Path, Any, Path | None, Any]:
+    """(path, validated catalog, synonyms path, synonyms) for build and validate."""
+    from dutylist import source as src
+
+    path = source or src.default_source()
+    if path is None:
+        raise UsageError("请指定清单 YAML 文件（当前目录下没有 data/duties.yaml）")
+    catalog = src.load_catalog(path)
+    synonyms_path = synonyms or src.synonyms_beside(path)
+    synonym_map = src.load_synonyms(synonyms_path) if synonyms_path else {}
+    return Path(path), catalog, synonyms_path, synonym_map
 
 
 def _connect(db: str | None) -> Any:
@@ -510,49 +541,26 @@ def _stale_warning(meta: dict[str, Any]) -> str | None:
 
 @app.command()
 def build(
-    source: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="[SOURCE]",
-            help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。",
-            show_default=False,
-        ),
-    ] = None,
+    source: SourceArgument = None,
     db: DbOption = None,
-    synonyms: Annotated[
-        Path | None,
-        typer.Option(
-            "--synonyms",
-            help="同义词表；默认为源文件旁的 synonyms.yaml（若存在）。",
-            show_default=False,
-        ),
-    ] = None,
+    synonyms: SynonymsOption = None,
 ) -> int:
     """校验清单 YAML 并编译为可搜索的数据库（原数据库保留为备份）。
 
     Example: dutylist build data/duties.yaml
     """
-    from dutylist import source as src
     from dutylist import store
+    from dutylist.revisions import diff_catalogs, load_previous
 
-    path = source or src.default_source()
-    if path is None:
-        raise UsageError("请指定清单 YAML 文件（当前目录下没有 data/duties.yaml）")
-    catalog = src.load_catalog(path)
-    synonyms_path = synonyms or src.synonyms_beside(path)
-    synonym_map = src.load_synonyms(synonyms_path) if synonyms_path else {}
+    path, catalog, synonyms_path, synonym_map = _load_source(source, synonyms)
     target = _build_target(db)
-    from dutylist.revisions import load_previous
-
     previous = load_previous(target)
     backup = store.build_database(
-        catalog, target, source=Path(path), synonyms=synonym_map, synonyms_source=synonyms_path
+        catalog, target, source=path, synonyms=synonym_map, synonyms_source=synonyms_path
     )
     counts = _counts_text(catalog)
     _note(f"已构建 {target}：{counts}；同义词 {len(synonym_map)} 条。")
     if previous is not None:
-        from dutylist.revisions import diff_catalogs
-
         for line in diff_catalogs(previous, catalog).summary_lines():
             _note(f"  {line}")
     if backup is not None:
@@ -566,40 +574,19 @@ def build(
 
 @app.command()
 def validate(
-    source: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="[SOURCE]",
-            help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。",
-            show_default=False,
-        ),
-    ] = None,
-    synonyms: Annotated[
-        Path | None,
-        typer.Option(
-            "--synonyms",
-            help="同义词表；默认为源文件旁的 synonyms.yaml（若存在）。",
-            show_default=False,
-        ),
-    ] = None,
+    source: SourceArgument = None,
+    synonyms: SynonymsOption = None,
     db: DbOption = None,
 ) -> int:
     """只校验清单 YAML（与 build 的检查相同），不写任何文件。
 
     Example: dutylist validate data/duties.yaml
     """
-    from dutylist import source as src
-
-    path = source or src.default_source()
-    if path is None:
-        raise UsageError("请指定清单 YAML 文件（当前目录下没有 data/duties.yaml）")
-    catalog = src.load_catalog(path)
-    synonyms_path = synonyms or src.synonyms_beside(path)
-    synonym_count = len(src.load_synonyms(synonyms_path)) if synonyms_path else 0
-    counts = _counts_text(catalog)
-    _note(f"{path}：校验通过（{counts}；同义词 {synonym_count} 条）。")
     from dutylist.revisions import diff_catalogs, load_previous
 
+    path, catalog, _, synonym_map = _load_source(source, synonyms)
+    counts = _counts_text(catalog)
+    _note(f"{path}：校验通过（{counts}；同义词 {len(synonym_map)} 条）。")
     target = _build_target(db)
     previous = load_previous(target)
     if previous is not None:
