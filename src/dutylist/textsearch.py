@@ -14,6 +14,7 @@ tokenizer then only splits on the spaces.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,9 +46,8 @@ def segments(text: str) -> list[str]:
     """
     result: list[str] = []
     previous_cjk = False
-    for match in _SEGMENT_RE.finditer(normalize(text)):
-        segment = match.group()
-        cjk = is_cjk(segment)
+    for segment in _SEGMENT_RE.findall(normalize(text)):
+        cjk = not segment[0].isascii()
         if cjk and previous_cjk:
             result[-1] += segment
         else:
@@ -65,7 +65,7 @@ def bigrams(run: str) -> list[str]:
     """Overlapping bigrams of a Chinese run; a one-character run is itself."""
     if len(run) < 2:
         return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    return list(map(operator.add, run, run[1:]))
 
 
 def index_streams(text: str) -> tuple[str, str]:
@@ -77,11 +77,11 @@ def index_streams(text: str) -> tuple[str, str]:
     bi: list[str] = []
     uni: list[str] = []
     for segment in segments(text):
-        if is_cjk(segment):
-            bi.extend(bigrams(segment))
-            uni.extend(segment)
-        else:
+        if segment[0].isascii():
             bi.append(segment)
+        else:
+            bi.extend(bigrams(segment))
+            uni.append(" ".join(segment))
     return " ".join(bi), " ".join(uni)
 
 
