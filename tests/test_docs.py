@@ -128,3 +128,18 @@ def test_readme_examples_run_as_shown(
         if "…" in line or "/" in line or not line.strip() or TIMESTAMP.search(line):
             continue  # elided, machine-specific or time-specific
         assert line in actual, f"README shows a line that `{command}` does not print: {line!r}"
+
+
+def test_readme_schema_lists_every_table(real_db: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(real_db)
+    tables = [name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    conn.close()
+    shadow = ("_data", "_idx", "_docsize", "_config", "_content")
+    documented = README.split("## Database schema", 1)[1].split("## Exit codes", 1)[0]
+    for name in tables:
+        if name.endswith(shadow):
+            continue  # FTS5's own storage
+        assert f"| `{name}` |" in documented, name
