@@ -79,6 +79,8 @@ def test_search_synonyms_and_partial_fallback(cli: Cli, mini_db: Path) -> None:
     hits = rows(result)
     assert {h["id"] for h in hits} == {"C1", "W1"} and all(h["partial"] for h in hits)
     assert "部分匹配" in result.stderr
+    table = cli("search", "高龄 收养", "-f", "table", db=mini_db)
+    assert "（部分匹配" in table.stdout
 
 
 def test_nothing_found_exits_1(cli: Cli, mini_db: Path) -> None:

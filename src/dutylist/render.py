@@ -37,6 +37,8 @@ MATCHED_IN_TITLES = {
     "upper_duties": "上级部门职责",
     "township_duties": "乡镇配合职责",
 }
+WITHDRAWN_MATCHED_IN_TITLES = {**MATCHED_IN_TITLES, "departments": "承接部门",
+                               "upper_duties": "工作方式"}
 _HIGHLIGHT = "bold black on yellow"
 
 
@@ -187,7 +189,8 @@ def duty_table(
     for row in rows:
         cells: list[Any] = [row.id, row.category, _highlighted(row.name, words), _whose_text(row)]
         if show_matched:
-            where = MATCHED_IN_TITLES.get(row.matched_in or "", "")
+            titles = WITHDRAWN_MATCHED_IN_TITLES if row.list == "withdrawn" else MATCHED_IN_TITLES
+            where = titles.get(row.matched_in or "", "")
             matched = "" if row.matched_in == "name" else (row.matched or "")
             text = _highlighted(matched, words)
             if matched and where:
@@ -206,6 +209,8 @@ def print_search(results: Iterable[SearchResult], console: Console) -> None:
 
     for result in results:
         title = f"“{escape(result.query)}” 的搜索结果"
+        if result.partial:
+            title += "（部分匹配：没有同时包含所有词的事项）"
         # The matched text is worth a column only when something matched outside the name.
         show_matched = any(row.matched_in not in (None, "name") for row in result.rows)
         console.print(
