@@ -336,14 +336,6 @@ def search(
     ]
     found = any(result.rows for result in results)
     _set_exit(EXIT_OK if found else EXIT_NOT_FOUND)
-    if stdin:
-        missing = sum(1 for result in results if not result.rows)
-        partial = sum(1 for result in results if result.partial)
-        _note(f"共 {len(results)} 个查询：{missing} 个没有结果，{partial} 个为部分匹配。")
-    else:
-        _search_notes(results[0])
-    if not stdin and not found:
-        _note(f"没有找到与“{queries[0]}”相关的事项。")
     if out_format == "table":
         shown = [r for r in results if r.rows]
         if shown:
@@ -352,6 +344,15 @@ def search(
         records = [rec for r in results for rec in render.search_records(r, with_query=stdin)]
         fields = (["query"] if stdin else []) + render.SEARCH_FIELDS
         render.write_records(records, fields, out_format, sys.stdout)
+    sys.stdout.flush()  # the notes below follow the results on a terminal
+    if stdin:
+        missing = sum(1 for result in results if not result.rows)
+        partial = sum(1 for result in results if result.partial)
+        _note(f"共 {len(results)} 个查询：{missing} 个没有结果，{partial} 个为部分匹配。")
+    else:
+        _search_notes(results[0])
+        if not found:
+            _note(f"没有找到与“{queries[0]}”相关的事项。")
     return _pending_exit
 
 
