@@ -208,7 +208,8 @@ def print_search(results: Iterable[SearchResult], console: Console) -> None:
     from rich.markup import escape
 
     for result in results:
-        title = f"“{escape(result.query)}” 的搜索结果"
+        shown = result.query if len(result.query) <= 30 else result.query[:30] + "…"
+        title = f"“{escape(shown)}” 的搜索结果"
         if result.partial:
             title += "（部分匹配：没有同时包含所有词的事项）"
         # The matched text is worth a column only when something matched outside the name.
