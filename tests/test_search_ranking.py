@@ -117,3 +117,10 @@ def test_partial_fallback_without_synonyms_still_finds_the_duty(conn) -> None:  
     assert result.partial and result.rows[0].id == "C82"  # 疫苗接种工作
     sentence = query.search(conn, "我家的狗咬人了怎么办")
     assert sentence.partial and sentence.rows[0].id == "C19"  # 文明养犬管理工作
+
+
+def test_a_department_named_with_others_is_included(conn) -> None:  # type: ignore[no-untyped-def]
+    """C84's department is printed 木垒县应急管理局及其他负有安全生产监督管理职责的部门."""
+    ids = [r.id for r in query.filter_duties(conn, department="应急管理局")]
+    assert "C84" in ids and "C85" in ids
+    assert "C84" not in [r.id for r in query.filter_duties(conn, department="公安局")]

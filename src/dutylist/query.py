@@ -335,11 +335,17 @@ def _filters(
         where.append("d.category = :category")
         params["category"] = resolve_category(conn, category)
     if department is not None:
-        dept_id, _ = resolve_department(conn, department)
+        dept_id, dept_name = resolve_department(conn, department)
+        # A printed name such as 木垒县应急管理局及其他负有安全生产监督管理职责的部门
+        # names that department too ("X及…" = X and others).
         where.append(
-            "d.id IN (SELECT duty_id FROM duty_departments WHERE department_id = :dept_id)"
+            "d.id IN (SELECT l.duty_id FROM duty_departments l "
+            "JOIN departments p ON p.id = l.department_id "
+            "WHERE p.id = :dept_id "
+            "OR substr(p.name, 1, length(:dept_name) + 1) = :dept_name || '及')"
         )
         params["dept_id"] = dept_id
+        params["dept_name"] = dept_name
     return where, params
 
 
