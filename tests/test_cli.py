@@ -280,7 +280,7 @@ def test_build_invalid_yaml_writes_nothing(cli: Cli, tmp_path: Path, mini_db: Pa
                    encoding="utf-8")
     result = cli("build", str(bad), db=db)
     assert result.exit_code == 2
-    assert f"{bad}:" in result.stderr and "out of order" in result.stderr
+    assert f"{bad}:" in result.stderr and "不连续" in result.stderr
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "d.db"]
 

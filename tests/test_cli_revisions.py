@@ -27,7 +27,7 @@ def test_validate_ok_and_invalid(cli: Cli, tmp_path: Path) -> None:
     bad = revised(tmp_path, "      - seq: 2\n", "      - seq: 20\n")
     result = cli("validate", str(bad))
     assert result.exit_code == 2
-    assert f"{bad}:" in result.stderr and "B20: seq 20 out of order, expected 2" in result.stderr
+    assert f"{bad}:" in result.stderr and "B20：序号 seq 20 不连续，应为 2" in result.stderr
     assert not list(tmp_path.glob("*.db"))
 
 

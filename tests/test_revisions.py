@@ -456,7 +456,7 @@ def test_missing_side_is_a_clear_error(tmp_path: Path) -> None:
 def test_invalid_yaml_side_reports_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema: 1\ndocument: [\n", encoding="utf-8")
-    with pytest.raises(SourceError, match=r"bad\.yaml:\d+: invalid YAML"):
+    with pytest.raises(SourceError, match=r"bad\.yaml:\d+: YAML 格式错误"):
         load_side(bad)
 
 

@@ -48,15 +48,15 @@ def test_syntax_error_names_file_and_line() -> None:
     text = MINI.replace("  township: 测试乡", "  township: [测试乡", 1)
     (problem,) = problems(text)
     assert problem.startswith("duties.yaml:")
-    assert "invalid YAML" in problem
+    assert "YAML 格式错误" in problem
     assert int(problem.split(":")[1]) >= line_of(text, "township: [测试乡")
 
 
 def test_unknown_key() -> None:
     text = MINI.replace("        name: 收养登记", "        name: 收养登记\n        colour: red")
     assert problems(text) == [
-        f"duties.yaml:{line_of(text, 'colour')}: unknown key 'colour' in an item of "
-        "lists.withdrawn (known keys: category, departments, name, note, seq, upper_duties)"
+        f"duties.yaml:{line_of(text, 'colour')}: lists.withdrawn 中的一个事项有未知的键 'colour'"
+        "（可用的键：category, departments, name, note, seq, upper_duties）"
     ]
 
 
@@ -66,8 +66,8 @@ def test_missing_and_empty_fields_all_reported_at_once() -> None:
     text = text.replace("      - seq: 1\n        category: 民生服务\n        name: 收养登记",
                         "      - seq: 1\n        name: 收养登记")
     found = problems(text)
-    assert f"duties.yaml:{line_of(text, 'name: ' + repr(''))}: B2: name is empty" in found
-    assert any(p.endswith("W1: category is missing") for p in found)
+    assert f"duties.yaml:{line_of(text, 'name: ' + repr(''))}: B2 的 name 为空" in found
+    assert any(p.endswith("缺少 W1 的 category") for p in found)
     assert len(found) == 2
 
 
@@ -75,13 +75,13 @@ def test_duplicate_id_and_gap_in_seq() -> None:
     text = MINI.replace("      - seq: 2\n        category: 乡村振兴\n        name: 做好",
                         "      - seq: 1\n        category: 乡村振兴\n        name: 做好")
     (problem,) = problems(text)
-    assert "duplicate id B1 (first at line" in problem
+    assert "事项编号 B1 重复（首次出现在第" in problem
     text = MINI.replace("      - seq: 2\n        category: 乡村振兴\n        name: 做好",
                         "      - seq: 3\n        category: 乡村振兴\n        name: 做好")
     (problem,) = problems(text)
     assert problem == (
-        f"duties.yaml:{line_of(text, 'seq: 3')}: B3: seq 3 out of order, expected 2 "
-        "(seq must run 1, 2, 3, … without gaps)"
+        f"duties.yaml:{line_of(text, 'seq: 3')}: B3：序号 seq 3 不连续，应为 2"
+        "（seq 须依次为 1、2、3……，不能跳号或乱序）"
     )
 
 
@@ -90,7 +90,7 @@ def test_empty_steps() -> None:
     text = text.replace("          - numbered: false\n            steps: [负责收养登记。]",
                         "          - numbered: false\n            steps: []")
     (problem,) = problems(text)
-    assert problem.endswith("W1: upper_duties: steps is empty")
+    assert problem.endswith("W1 的 upper_duties：steps 为空")
 
 
 def test_undeclared_department() -> None:
@@ -98,8 +98,8 @@ def test_undeclared_department() -> None:
                         "departments: [木垒县教育局]\n        upper_duties:\n          - numbered")
     (problem,) = problems(text)
     assert problem == (
-        f"duties.yaml:{line_of(text, '木垒县教育局')}: W1: department '木垒县教育局' "
-        "is not declared in departments"
+        f"duties.yaml:{line_of(text, '木垒县教育局')}: W1：部门 '木垒县教育局' "
+        "未在 departments 中声明"
     )
 
 
@@ -110,21 +110,21 @@ def test_python_tag_is_an_error_not_code(tmp_path: Path) -> None:
         f"  township: !!python/object/apply:os.system ['touch {marker}']",
     )
     (problem,) = problems(text)
-    assert "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed" in problem
+    assert "不允许使用标签 'tag:yaml.org,2002:python/object/apply:os.system'" in problem
     assert not marker.exists()
 
 
 def test_not_a_mapping_and_empty_file() -> None:
-    assert problems("- just\n- a list\n") == ["duties.yaml:1: the file must be a mapping (key: value)"]
-    assert problems("") == ["duties.yaml:1: the file is empty"]
+    assert problems("- just\n- a list\n") == ["duties.yaml:1: 文件应为映射（键: 值）"]
+    assert problems("") == ["duties.yaml:1: 文件为空"]
 
 
 def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="file not found"):
+    with pytest.raises(SourceError, match="文件不存在"):
         load_catalog(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(SourceError, match="cannot read"):
+    with pytest.raises(SourceError, match="无法读取"):
         load_catalog(bad)
 
 
@@ -137,6 +137,6 @@ def test_synonyms_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         load_synonyms(bad)
     assert caught.value.problems == [
-        f"{bad}:4: synonym word '狗' is listed twice",
-        f"{bad}:5: synonyms of '猫' are empty",
+        f"{bad}:4: 同义词 '狗' 重复",
+        f"{bad}:5: '猫' 的同义词为空",
     ]

@@ -78,7 +78,7 @@ def test_rebuild_keeps_a_backup(tmp_path: Path) -> None:
 def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(DatabaseError, match="cannot write"):
+    with pytest.raises(DatabaseError, match="无法写入"):
         store.build_database(source.load_catalog(MINI_YAML), blocker / "sub" / "duties.db")
 
 

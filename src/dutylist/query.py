@@ -328,7 +328,7 @@ def _filters(
     params: dict[str, Any] = {}
     if kind is not None:
         if kind not in LIST_KINDS:
-            raise UsageError(f"unknown list {kind!r}")
+            raise UsageError(f"未知的清单 {kind!r}（应为 basic、coordinated 或 withdrawn）")
         where.append("d.list = :kind")
         params["kind"] = kind
     if category is not None:

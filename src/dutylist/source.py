@@ -69,17 +69,17 @@ class _Checker:
     def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
         """The keys of a mapping node, reporting unknown and duplicate keys."""
         if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
-            self.add(node, f"{what} must be a mapping (key: value)")
+            self.add(node, f"{what}应为映射（键: 值）")
             return {}
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str) or key not in allowed:
                 known = ", ".join(sorted(allowed))
-                self.add(key_node, f"unknown key {key!r} in {what} (known keys: {known})")
+                self.add(key_node, f"{what}有未知的键 {key!r}（可用的键：{known}）")
                 continue
             if key in result:
-                self.add(key_node, f"duplicate key {key!r} in {what}")
+                self.add(key_node, f"{what}的键 {key!r} 重复")
                 continue
             result[key] = value_node
         return result
@@ -87,17 +87,17 @@ class _Checker:
     def text(self, node: yaml.Node | None, what: str, parent: yaml.Node | None) -> str | None:
         """A required, non-empty string."""
         if node is None:
-            self.add(parent, f"{what} is missing")
+            self.add(parent, f"缺少 {what}")
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
-            self._bad_type(node, what, "text")
+            self._bad_type(node, what, "文本")
             return None
         value = str(node.value).strip()
         if not value:
-            self.add(node, f"{what} is empty")
+            self.add(node, f"{what} 为空")
             return None
         if value != node.value:
-            self.add(node, f"{what} has leading or trailing spaces")
+            self.add(node, f"{what} 首尾有空格")
         return value
 
     def optional_text(self, node: yaml.Node | None, what: str) -> str | None:
@@ -107,30 +107,30 @@ class _Checker:
 
     def integer(self, node: yaml.Node | None, what: str, parent: yaml.Node) -> int | None:
         if node is None:
-            self.add(parent, f"{what} is missing")
+            self.add(parent, f"缺少 {what}")
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
-            self._bad_type(node, what, "a whole number")
+            self._bad_type(node, what, "整数")
             return None
         try:
             return int(node.value)
         except ValueError:
-            self.add(node, f"{what} must be a whole number, not {node.value!r}")
+            self.add(node, f"{what} 应为整数，而不是 {node.value!r}")
             return None
 
     def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
         if node is None:
             return []
         if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
-            self._bad_type(node, what, "a list")
+            self._bad_type(node, what, "列表")
             return []
         return list(node.value)
 
     def _bad_type(self, node: yaml.Node, what: str, expected: str) -> None:
         if node.tag not in _PLAIN_TAGS:
-            self.add(node, f"{what}: tag {node.tag!r} is not allowed (plain YAML only)")
+            self.add(node, f"{what}：不允许使用标签 {node.tag!r}（只接受普通 YAML）")
         else:
-            self.add(node, f"{what} must be {expected}")
+            self.add(node, f"{what} 应为{expected}")
 
 
 def default_source() -> Path | None:
@@ -145,9 +145,9 @@ def _read(path: str | os.PathLike[str]) -> tuple[str, str]:
     try:
         return Path(path).read_text(encoding="utf-8"), shown
     except FileNotFoundError:
-        raise SourceError([f"{shown}: file not found"]) from None
+        raise SourceError([f"{shown}: 文件不存在"]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError([f"{shown}: cannot read: {exc}"]) from None
+        raise SourceError([f"{shown}: 无法读取：{exc}"]) from None
 
 
 def _compose(text: str, path: str) -> yaml.Node | None:
@@ -158,9 +158,9 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise SourceError([f"{path}:{line}: invalid YAML: {problem}"]) from None
+        raise SourceError([f"{path}:{line}: YAML 格式错误：{problem}"]) from None
     except yaml.YAMLError as exc:
-        raise SourceError([f"{path}:1: invalid YAML: {exc}"]) from None
+        raise SourceError([f"{path}:1: YAML 格式错误：{exc}"]) from None
 
 
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:
@@ -172,15 +172,15 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
     """Validate YAML text and build the model; raise SourceError listing every problem."""
     root = _compose(text, path)
     if root is None:
-        raise SourceError([f"{path}:1: the file is empty"])
+        raise SourceError([f"{path}:1: 文件为空"])
 
     check = _Checker(path, [])
-    top = check.mapping(root, "the file", _TOP_KEYS)
+    top = check.mapping(root, "文件", _TOP_KEYS)
     if not isinstance(root, yaml.MappingNode):
         raise SourceError(check.problems)
     schema = check.integer(top.get("schema"), "schema", root) if top else None
     if schema is not None and schema != SCHEMA_VERSION:
-        check.add(top["schema"], f"schema {schema} is not supported (expected {SCHEMA_VERSION})")
+        check.add(top["schema"], f"不支持 schema {schema}（应为 {SCHEMA_VERSION}）")
     document = _document(check, top.get("document"), root)
     departments = _departments(check, top.get("departments"), root)
     known = _known_departments(check, departments)
@@ -188,12 +188,12 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
     lists_node = top.get("lists")
     if lists_node is None:
         if top:
-            check.add(root, "lists is missing")
+            check.add(root, "缺少 lists")
     else:
         list_map = check.mapping(lists_node, "lists", set(LIST_KINDS))
         for kind in LIST_KINDS:
             if kind not in list_map:
-                check.add(lists_node, f"lists.{kind} is missing")
+                check.add(lists_node, f"缺少 lists.{kind}")
                 continue
             duty_list = _duty_list(check, kind, list_map[kind], known)
             if duty_list is not None:
@@ -206,7 +206,7 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
 
 def _document(check: _Checker, node: yaml.Node | None, root: yaml.Node) -> Document | None:
     if node is None:
-        check.add(root, "document is missing")
+        check.add(root, "缺少 document")
         return None
     fields = check.mapping(node, "document", _DOCUMENT_KEYS)
     values: dict[str, Any] = {}
@@ -223,17 +223,17 @@ def _departments(
     check: _Checker, node: yaml.Node | None, root: yaml.Node
 ) -> list[tuple[Department, yaml.Node]]:
     if node is None:
-        check.add(root, "departments is missing")
+        check.add(root, "缺少 departments")
         return []
     result: list[tuple[Department, yaml.Node]] = []
     for entry in check.sequence(node, "departments"):
-        fields = check.mapping(entry, "a department", _DEPARTMENT_KEYS)
+        fields = check.mapping(entry, "一个部门", _DEPARTMENT_KEYS)
         if not fields:
             continue
-        name = check.text(fields.get("name"), "department name", entry)
+        name = check.text(fields.get("name"), "部门的 name", entry)
         aliases: list[str] = []
-        for alias_node in check.sequence(fields.get("aliases"), "department aliases"):
-            alias = check.text(alias_node, "department alias", entry)
+        for alias_node in check.sequence(fields.get("aliases"), "部门的 aliases"):
+            alias = check.text(alias_node, "部门简称", entry)
             if alias is not None:
                 aliases.append(alias)
         if name is not None:
@@ -250,7 +250,7 @@ def _known_departments(
         for label in (department.name, *department.aliases):
             previous = owner.get(label)
             if previous is not None and (previous != department.name or label == department.name):
-                check.add(node, f"department name or alias {label!r} is declared twice")
+                check.add(node, f"部门名称或简称 {label!r} 重复声明")
             owner.setdefault(label, department.name)
     return {department.name for department, _ in departments}
 
@@ -264,7 +264,7 @@ def _duty_list(
     title = check.text(fields.get("title"), f"lists.{kind}.title", node)
     items_node = fields.get("items")
     if items_node is None:
-        check.add(node, f"lists.{kind}.items is missing")
+        check.add(node, f"缺少 lists.{kind}.items")
         return None
     duties: list[Duty] = []
     seen: dict[int, yaml.Node] = {}
@@ -274,44 +274,44 @@ def _duty_list(
             continue
         if duty.seq in seen:
             first = seen[duty.seq].start_mark.line + 1
-            check.add(item_node, f"duplicate id {duty.id} (first at line {first})")
+            check.add(item_node, f"事项编号 {duty.id} 重复（首次出现在第 {first} 行）")
             continue
         seen[duty.seq] = item_node
         if duty.seq != len(duties) + 1:
             check.add(
                 item_node,
-                f"{duty.id}: seq {duty.seq} out of order, expected {len(duties) + 1} "
-                "(seq must run 1, 2, 3, … without gaps)",
+                f"{duty.id}：序号 seq {duty.seq} 不连续，应为 {len(duties) + 1}"
+                "（seq 须依次为 1、2、3……，不能跳号或乱序）",
             )
         duties.append(duty)
     if isinstance(items_node, yaml.SequenceNode) and not items_node.value:
-        check.add(items_node, f"lists.{kind}.items is empty")
+        check.add(items_node, f"lists.{kind}.items 为空")
     if title is None:
         return None
     return DutyList(kind=kind, title=title, items=tuple(duties))
 
 
 def _duty(check: _Checker, kind: ListKind, node: yaml.Node, known: set[str]) -> Duty | None:
-    fields = check.mapping(node, f"an item of lists.{kind}", _ITEM_KEYS[kind])
+    fields = check.mapping(node, f"lists.{kind} 中的一个事项", _ITEM_KEYS[kind])
     if not fields:
         return None
     seq = check.integer(fields.get("seq"), "seq", node)
-    where = make_id(kind, seq) if seq is not None else f"an item of lists.{kind}"
+    where = make_id(kind, seq) if seq is not None else f"lists.{kind} 中的一个事项"
     if seq is not None and seq < 1:
-        check.add(fields["seq"], f"{where}: seq must be 1 or more")
+        check.add(fields["seq"], f"{where}：seq 须为 1 或更大")
         seq = None
-    category = check.text(fields.get("category"), f"{where}: category", node)
-    name = check.text(fields.get("name"), f"{where}: name", node)
-    note = check.optional_text(fields.get("note"), f"{where}: note")
+    category = check.text(fields.get("category"), f"{where} 的 category", node)
+    name = check.text(fields.get("name"), f"{where} 的 name", node)
+    note = check.optional_text(fields.get("note"), f"{where} 的 note")
     departments: list[str] = []
     upper: tuple[Block, ...] = ()
     township: tuple[Block, ...] = ()
     if kind != "basic":
         departments = _department_refs(check, fields.get("departments"), where, node, known)
-        upper = _blocks(check, fields.get("upper_duties"), f"{where}: upper_duties", node, known)
+        upper = _blocks(check, fields.get("upper_duties"), f"{where} 的 upper_duties", node, known)
     if kind == "coordinated":
         township = _blocks(
-            check, fields.get("township_duties"), f"{where}: township_duties", node, known
+            check, fields.get("township_duties"), f"{where} 的 township_duties", node, known
         )
     if seq is None or category is None or name is None:
         return None
@@ -331,20 +331,20 @@ def _department_refs(
     check: _Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
 ) -> list[str]:
     if node is None:
-        check.add(parent, f"{where}: departments is missing")
+        check.add(parent, f"{where}：缺少 departments")
         return []
     names: list[str] = []
-    for ref_node in check.sequence(node, f"{where}: departments"):
-        name = check.text(ref_node, f"{where}: department", node)
+    for ref_node in check.sequence(node, f"{where} 的 departments"):
+        name = check.text(ref_node, f"{where} 的部门", node)
         if name is None:
             continue
         if name not in known:
-            check.add(ref_node, f"{where}: department {name!r} is not declared in departments")
+            check.add(ref_node, f"{where}：部门 {name!r} 未在 departments 中声明")
         elif name in names:
-            check.add(ref_node, f"{where}: department {name!r} is listed twice")
+            check.add(ref_node, f"{where}：部门 {name!r} 重复")
         names.append(name)
     if isinstance(node, yaml.SequenceNode) and not node.value:
-        check.add(node, f"{where}: departments is empty")
+        check.add(node, f"{where}：departments 为空")
     return names
 
 
@@ -352,37 +352,37 @@ def _blocks(
     check: _Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
 ) -> tuple[Block, ...]:
     if node is None:
-        check.add(parent, f"{where} is missing")
+        check.add(parent, f"缺少 {where}")
         return ()
     blocks: list[Block] = []
     for block_node in check.sequence(node, where):
-        fields = check.mapping(block_node, f"a block of {where}", _BLOCK_KEYS)
+        fields = check.mapping(block_node, f"{where} 中的一个块", _BLOCK_KEYS)
         if not fields:
             continue
-        heading = check.optional_text(fields.get("heading"), f"{where}: heading")
-        department = check.optional_text(fields.get("department"), f"{where}: department")
+        heading = check.optional_text(fields.get("heading"), f"{where} 的 heading")
+        department = check.optional_text(fields.get("department"), f"{where} 的 department")
         numbered = True
         numbered_node = fields.get("numbered")
         if numbered_node is not None:
             if isinstance(numbered_node, yaml.ScalarNode) and numbered_node.tag == _BOOL:
                 numbered = numbered_node.value.lower() in ("true", "yes", "on")
             else:
-                check.add(numbered_node, f"{where}: numbered must be true or false")
+                check.add(numbered_node, f"{where}：numbered 应为 true 或 false")
         steps: list[str] = []
         steps_node = fields.get("steps")
         if steps_node is None:
-            check.add(block_node, f"{where}: steps is missing")
-        for step_node in check.sequence(steps_node, f"{where}: steps"):
-            step = check.text(step_node, f"{where}: step", steps_node)
+            check.add(block_node, f"{where}：缺少 steps")
+        for step_node in check.sequence(steps_node, f"{where} 的 steps"):
+            step = check.text(step_node, f"{where} 的步骤", steps_node)
             if step is not None:
                 steps.append(step)
         if isinstance(steps_node, yaml.SequenceNode) and not steps_node.value:
-            check.add(steps_node, f"{where}: steps is empty")
+            check.add(steps_node, f"{where}：steps 为空")
         blocks.append(
             Block(steps=tuple(steps), heading=heading, department=department, numbered=numbered)
         )
     if isinstance(node, yaml.SequenceNode) and not node.value:
-        check.add(node, f"{where} is empty")
+        check.add(node, f"{where} 为空")
     return tuple(blocks)
 
 
@@ -397,29 +397,29 @@ def load_synonyms(path: str | os.PathLike[str]) -> dict[str, list[str]]:
     if root is None:
         return {}
     check = _Checker(shown, [])
-    top = check.mapping(root, "the synonyms file", _SYNONYM_KEYS)
+    top = check.mapping(root, "同义词文件", _SYNONYM_KEYS)
     result: dict[str, list[str]] = {}
     table = top.get("synonyms")
     if table is not None and not (isinstance(table, yaml.MappingNode) and table.tag == _MAP):
-        check.add(table, "synonyms must be a mapping (word: [words of the document])")
+        check.add(table, "synonyms 应为映射（说法: [文件用词, …]）")
     elif table is not None:
         for key_node, value_node in table.value:
-            word = check.text(key_node, "synonym word", table)
+            word = check.text(key_node, "同义词的说法", table)
             if word is None:
                 continue
             if word in result:
-                check.add(key_node, f"synonym word {word!r} is listed twice")
+                check.add(key_node, f"同义词 {word!r} 重复")
                 continue
             if isinstance(value_node, yaml.ScalarNode):
-                targets = [check.text(value_node, f"synonyms of {word!r}", key_node)]
+                targets = [check.text(value_node, f"{word!r} 的同义词", key_node)]
             else:
                 targets = [
-                    check.text(n, f"a synonym of {word!r}", key_node)
-                    for n in check.sequence(value_node, f"synonyms of {word!r}")
+                    check.text(n, f"{word!r} 的同义词", key_node)
+                    for n in check.sequence(value_node, f"{word!r} 的同义词")
                 ]
             kept = [t for t in targets if t is not None]
             if not kept:
-                check.add(value_node, f"synonyms of {word!r} are empty")
+                check.add(value_node, f"{word!r} 的同义词为空")
             result[word] = kept
     if check.problems:
         raise SourceError(check.problems)

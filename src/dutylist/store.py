@@ -56,7 +56,7 @@ def build_database(
         )
         os.close(handle)
     except OSError as exc:
-        raise DatabaseError(f"cannot write to {target.parent}: {exc.strerror or exc}") from None
+        raise DatabaseError(f"无法写入 {target.parent}：{exc.strerror or exc}") from None
     tmp = Path(tmp_name)
     try:
         os.unlink(tmp)  # sqlite-utils creates the file itself
@@ -70,7 +70,7 @@ def build_database(
         os.replace(tmp, target)
         return backup
     except OSError as exc:
-        raise DatabaseError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise DatabaseError(f"无法写入 {target}：{exc.strerror or exc}") from None
     finally:
         for leftover in (tmp, tmp.with_suffix(".bak.tmp")):
             with contextlib.suppress(FileNotFoundError):
