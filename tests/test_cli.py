@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -398,3 +399,49 @@ def test_a_database_damaged_inside_is_one_clear_line(cli: Cli, tmp_path: Path, m
     assert result.exit_code == 3
     (line,) = result.stderr.splitlines()
     assert line.startswith("错误：数据库读取失败") and "names_fts" in line
+
+
+COMMANDS_WITH_FORMAT = [
+    ("search", "宣传"),
+    ("filter-by-category", "民生服务"),
+    ("filter-by-category",),
+    ("filter-by-department", "民政局"),
+    ("filter-by-department",),
+    ("show-steps", "C2"),
+    ("info",),
+]
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv", "csv", "json", "jsonl"])
+@pytest.mark.parametrize("command", COMMANDS_WITH_FORMAT, ids=" ".join)
+def test_every_command_in_every_format(
+    cli: Cli, mini_db: Path, command: tuple[str, ...], fmt: str
+) -> None:
+    result = cli(*command, "--format", fmt, db=mini_db)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.strip()
+    if fmt == "json":
+        json.loads(out)
+    elif fmt == "jsonl":
+        assert all(isinstance(json.loads(line), dict) for line in out.splitlines())
+    elif fmt == "csv":
+        table = list(csv.reader(io.StringIO(out)))
+        assert len({len(row) for row in table}) == 1  # a header and rows of the same width
+    elif fmt == "tsv":
+        assert len({len(line.split("\t")) for line in out.splitlines()}) == 1
+        assert "\x1b" not in out
+    else:
+        assert any(word in out for word in ("编号", "事项类别", "部门", "数据库"))
+
+
+def test_the_bundled_database_is_there_and_opens_read_only() -> None:
+    from dutylist import query
+
+    path = query.bundled_db_path()
+    assert path.is_file()
+    conn = query.connect(path)
+    assert query.metadata(conn)["count_coordinated"] == "101"
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("DELETE FROM duties")
+    conn.close()
