@@ -82,3 +82,11 @@ def test_revision_fields_show_in_info(cli: Cli, tmp_path: Path) -> None:
     assert (data["doc_number"], data["date"], data["version"]) == (
         "木政办〔2026〕1号", "2026-11-01", "2026.1")
     assert "木政办〔2026〕1号" in cli("diff", str(REAL_YAML), str(new)).stdout
+
+
+def test_build_warns_about_synonyms_that_can_never_match(cli: Cli, tmp_path: Path) -> None:
+    synonyms = tmp_path / "synonyms.yaml"
+    synonyms.write_text("schema: 1\nsynonyms:\n  狗: [犬, 火星犬]\n", encoding="utf-8")
+    result = cli("build", str(REAL_YAML), "--synonyms", str(synonyms), db=tmp_path / "d.db")
+    assert result.exit_code == 0
+    assert "警告" in result.stderr and "'火星犬' 在清单中找不到" in result.stderr

@@ -140,3 +140,15 @@ def test_synonyms_file(tmp_path: Path) -> None:
         f"{bad}:4: 同义词 '狗' 重复",
         f"{bad}:5: '猫' 的同义词为空",
     ]
+
+
+def test_every_synonym_target_occurs_in_the_real_list() -> None:
+    from dutylist.source import synonym_targets_not_found
+
+    from .conftest import REAL_SYNONYMS
+
+    catalog = load_catalog(REAL_YAML)
+    assert synonym_targets_not_found(catalog, load_synonyms(REAL_SYNONYMS)) == []
+    assert synonym_targets_not_found(catalog, {"狗": ["犬", "火星犬"]}) == [
+        "同义词 '狗' 的 '火星犬' 在清单中找不到，不会匹配任何事项"
+    ]

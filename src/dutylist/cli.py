@@ -226,6 +226,8 @@ def _load_source(source: Path | None, synonyms: Path | None) -> tuple[Path, Any,
     catalog = src.load_catalog(path)
     synonyms_path = synonyms or src.synonyms_beside(path)
     synonym_map = src.load_synonyms(synonyms_path) if synonyms_path else {}
+    for warning in src.synonym_targets_not_found(catalog, synonym_map):
+        _note(f"警告：{synonyms_path}：{warning}")
     return Path(path), catalog, synonyms_path, synonym_map
 
 

@@ -430,3 +430,25 @@ def synonyms_beside(source: Path) -> Path | None:
     """The ``synonyms.yaml`` next to a duties file, if there is one."""
     candidate = Path(source).with_name("synonyms.yaml")
     return candidate if candidate.is_file() else None
+
+
+def synonym_targets_not_found(catalog: Catalog, synonyms: dict[str, list[str]]) -> list[str]:
+    """Synonym targets that occur nowhere in the list, which could never match (a warning)."""
+    from dutylist.textsearch import segments
+
+    def flat(text: str) -> str:
+        return "".join(segments(text))
+
+    pieces: list[str] = []
+    for duty in catalog.duties():
+        pieces += [duty.name, *duty.departments]
+        for block in (*duty.upper_duties, *duty.township_duties):
+            pieces += [block.heading or "", block.department or "", *block.steps]
+    everything = "\n".join(flat(piece) for piece in pieces)
+    return [
+        f"同义词 {word!r} 的 {target!r} 在清单中找不到，不会匹配任何事项"
+        for word, targets in synonyms.items()
+        for target in targets
+        if flat(target) not in everything
+    ]
+
