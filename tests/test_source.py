@@ -152,3 +152,15 @@ def test_every_synonym_target_occurs_in_the_real_list() -> None:
     assert synonym_targets_not_found(catalog, {"狗": ["犬", "火星犬"]}) == [
         "同义词 '狗' 的 '火星犬' 在清单中找不到，不会匹配任何事项"
     ]
+
+
+def test_anchors_and_aliases_are_refused_quickly() -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+    )
+    (problem,) = problems(laughs)
+    assert "不支持 YAML 锚点和别名" in problem
+    text = MINI.replace("  township: 测试乡", "  township: &t 测试乡").replace(
+        "  county: 木垒县", "  county: *t")
+    (problem,) = problems(text)
+    assert problem.startswith("duties.yaml:") and "锚点" in problem

@@ -153,7 +153,7 @@ def _read(path: str | os.PathLike[str]) -> tuple[str, str]:
 def _compose(text: str, path: str) -> yaml.Node | None:
     """The YAML node tree (nothing constructed), or SourceError with the line."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -161,6 +161,35 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         raise SourceError([f"{path}:{line}: YAML 格式错误：{problem}"]) from None
     except yaml.YAMLError as exc:
         raise SourceError([f"{path}:1: YAML 格式错误：{exc}"]) from None
+    if root is not None:
+        shared = _shared_nodes(root, path)
+        if shared:
+            raise SourceError(shared)
+    return root
+
+
+def _shared_nodes(root: yaml.Node, path: str) -> list[str]:
+    """Problems for YAML anchors/aliases: a node reached twice (``&a`` … ``*a``).
+
+    The list is plain data, so aliases are refused; this also keeps a crafted
+    file ("billion laughs") from making validation walk the same nodes forever.
+    """
+    seen: set[int] = set()
+    problems: list[str] = []
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            line = node.start_mark.line + 1
+            problems.append(f"{path}:{line}: 不支持 YAML 锚点和别名（& 与 *），请直接写出内容")
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return problems[:1]
 
 
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:
