@@ -558,7 +558,7 @@ def build(
     Example: dutylist build data/duties.yaml
     """
     from dutylist import store
-    from dutylist.revisions import diff_catalogs, load_previous
+    from dutylist.revisions import load_previous
 
     path, catalog, synonyms_path, synonym_map = _load_source(source, synonyms)
     target = _build_target(db)
@@ -568,9 +568,7 @@ def build(
     )
     counts = _counts_text(catalog)
     _note(f"已构建 {target}：{counts}；同义词 {len(synonym_map)} 条。")
-    if previous is not None:
-        for line in diff_catalogs(previous, catalog).summary_lines():
-            _note(f"  {line}")
+    _note_changes(previous, catalog)
     if backup is not None:
         restore = "dutylist restore" + (f" --db {target}" if db else "")
         _note(f"原数据库已备份为 {backup}；恢复请运行：{restore}")
@@ -590,7 +588,7 @@ def validate(
 
     Example: dutylist validate data/duties.yaml
     """
-    from dutylist.revisions import diff_catalogs, load_previous
+    from dutylist.revisions import load_previous
 
     path, catalog, _, synonym_map = _load_source(source, synonyms)
     counts = _counts_text(catalog)
@@ -599,8 +597,7 @@ def validate(
     previous = load_previous(target)
     if previous is not None:
         _note(f"与当前数据库 {target} 相比：")
-        for line in diff_catalogs(previous, catalog).summary_lines():
-            _note(f"  {line}")
+    _note_changes(previous, catalog)
     return EXIT_OK
 
 
@@ -665,6 +662,16 @@ def restore(db: DbOption = None) -> int:
         os.replace(swap, backup)
     _note(f"已恢复 {target}（被替换的数据库保存为 {backup}，再次运行 restore 可撤销）。")
     return EXIT_OK
+
+
+def _note_changes(previous: Any, catalog: Any) -> None:
+    """What a new list changes against the one in the database, one line per kind of change."""
+    if previous is None:
+        return
+    from dutylist.revisions import diff_catalogs
+
+    for line in diff_catalogs(previous, catalog).summary_lines():
+        _note(f"  {line}")
 
 
 def _counts_text(catalog: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dutylist.ids import (
@@ -47,6 +48,15 @@ class Duty:
     @property
     def id(self) -> str:
         return make_id(self.list, self.seq)
+
+    def body_texts(self) -> Iterator[str]:
+        """The text of the duties cells in document order: headings, department lines, steps."""
+        for block in (*self.upper_duties, *self.township_duties):
+            if block.heading:
+                yield block.heading
+            if block.department:
+                yield block.department
+            yield from block.steps
 
 
 @dataclass(frozen=True)

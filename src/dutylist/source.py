@@ -468,11 +468,10 @@ def synonym_targets_not_found(catalog: Catalog, synonyms: dict[str, list[str]]) 
     def flat(text: str) -> str:
         return "".join(segments(text))
 
-    pieces: list[str] = []
-    for duty in catalog.duties():
-        pieces += [duty.name, *duty.departments]
-        for block in (*duty.upper_duties, *duty.township_duties):
-            pieces += [block.heading or "", block.department or "", *block.steps]
+    pieces = [
+        text for duty in catalog.duties() for text in (duty.name, *duty.departments,
+                                                         *duty.body_texts())
+    ]
     everything = "\n".join(flat(piece) for piece in pieces)
     return [
         f"同义词 {word!r} 的 {target!r} 在清单中找不到，不会匹配任何事项"

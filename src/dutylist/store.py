@@ -13,29 +13,19 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import sqlite_utils
 
 import dutylist
 from dutylist.errors import DatabaseError
-from dutylist.model import LIST_KINDS, SIDES, Catalog, Duty
+from dutylist.model import LIST_KINDS, SIDES, Catalog
 from dutylist.query import SCHEMA_VERSION, backup_path, sha256_file
 from dutylist.textsearch import index_streams
 
 FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
 NAME_COLUMNS = ("name_bi", "name_uni")
-def body_texts(duty: Duty) -> Iterator[str]:
-    """The text of an item's duties cells, in document order."""
-    for block in (*duty.upper_duties, *duty.township_duties):
-        if block.heading:
-            yield block.heading
-        if block.department:
-            yield block.department
-        yield from block.steps
-
-
 def build_database(
     catalog: Catalog,
     target: Path,
@@ -239,7 +229,7 @@ def _insert(
         )
         name_bi, name_uni = index_streams(duty.name)
         dept_bi, dept_uni = index_streams(dept_text)
-        body_bi, body_uni = _join_streams(body_texts(duty))
+        body_bi, body_uni = _join_streams(duty.body_texts())
         fts_rows.append((rowid, name_bi, name_uni, dept_bi, dept_uni, body_bi, body_uni))
     db.table("duties").insert_all(duty_rows, batch_size=1000)
     db.table("duty_departments").insert_all(link_rows, batch_size=1000)
