@@ -354,21 +354,18 @@ def search(
     else:
         _search_notes(results[0])
         if not found:
-            _note(f"没有找到与“{_shown(queries[0])}”相关的事项。")
+            _note(f"没有找到与“{render.shorten(queries[0])}”相关的事项。")
     return _pending_exit
-
-
-def _shown(query: str, width: int = 30) -> str:
-    """A query as echoed in a message: a very long one is cut, with …."""
-    return query if len(query) <= width else query[:width] + "…"
 
 
 def _search_notes(result: Any) -> None:
     """Tell the person (on stderr) what the rows alone do not say."""
+    from dutylist.render import shorten
+
     if result.truncated_query:
         _note(f"提示：查询过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
     if result.partial:
-        _note(f"提示：没有同时匹配所有词的事项，以下是“{_shown(result.query)}”的部分匹配结果。")
+        _note(f"提示：没有同时匹配所有词的事项，以下是“{shorten(result.query)}”的部分匹配结果。")
     if result.total > len(result.rows):
         shown_count = len(result.rows)
         _note(f"提示：共 {result.total} 条，显示前 {shown_count} 条（用 --limit 0 看全部）。")

@@ -146,7 +146,6 @@ class DutyRow:
     score: float | None = None
     matched: str | None = None
     matched_in: str | None = None
-    query: str | None = None
 
     @property
     def whose(self) -> str:
@@ -157,18 +156,15 @@ class DutyRow:
         return f"{label} {'、'.join(self.departments)}"
 
     def as_dict(self, *, search: bool = False) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        if self.query is not None:
-            data["query"] = self.query
-        data.update(
-            id=self.id,
-            list=self.list,
-            seq=self.seq,
-            category=self.category,
-            name=self.name,
-            departments=list(self.departments),
-            whose=self.whose,
-        )
+        data: dict[str, Any] = {
+            "id": self.id,
+            "list": self.list,
+            "seq": self.seq,
+            "category": self.category,
+            "name": self.name,
+            "departments": list(self.departments),
+            "whose": self.whose,
+        }
         if search:
             data["score"] = round(self.score, 4) if self.score is not None else None
             data["matched"] = self.matched

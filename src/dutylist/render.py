@@ -42,6 +42,11 @@ WITHDRAWN_MATCHED_IN_TITLES = {**MATCHED_IN_TITLES, "departments": "承接部门
 _HIGHLIGHT = "bold black on yellow"
 
 
+def shorten(text: str, width: int = 30) -> str:
+    """Text echoed back to the person (a query in a title or message): cut, with …, if long."""
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def default_format(stream: TextIO | None = None) -> str:
     """``table`` for a terminal, ``tsv`` when piped."""
     stream = stream or sys.stdout
@@ -208,8 +213,7 @@ def print_search(results: Iterable[SearchResult], console: Console) -> None:
     from rich.markup import escape
 
     for result in results:
-        shown = result.query if len(result.query) <= 30 else result.query[:30] + "…"
-        title = f"“{escape(shown)}” 的搜索结果"
+        title = f"“{escape(shorten(result.query))}” 的搜索结果"
         if result.partial:
             title += "（部分匹配：没有同时包含所有词的事项）"
         # The matched text is worth a column only when something matched outside the name.

@@ -1015,7 +1015,9 @@ def load_previous(path: str | Path) -> Catalog | None:
 
 def read_catalog(conn: sqlite3.Connection) -> Catalog:
     """Rebuild the Catalog a database was built from (the inverse of store.build_database)."""
-    meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM metadata")}
+    from dutylist.query import metadata
+
+    meta = metadata(conn)
     missing = [key for key in ("township", "county", "title") if not meta.get(key)]
     if missing:
         raise DatabaseError(
