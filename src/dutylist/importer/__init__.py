@@ -1,0 +1,160 @@
+"""Official text (as extracted from the PDF) -> the duties YAML, for any edition.
+
+    result = import_text(text, previous=old_yaml_dict, shown="revised.txt", source="data/source/x.txt")
+    Path("data/duties.yaml").write_text(result.yaml, encoding="utf-8")
+
+Modules, one job each: ``lines`` drops page headers and footers and splits the
+tables; ``parse`` cuts items and their first cells; ``cells`` reads the duties
+cells into blocks of steps; ``carry`` keeps what the text does not hold (document
+fields, aliases, former names, notes) from the list being replaced; ``dump``
+writes the YAML.  Anything that cannot be placed raises ``ImportTextError``
+naming the source line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from dutylist.ids import LIST_KINDS
+from dutylist.importer.carry import Carried, build_departments, carry_notes, previous_lists
+from dutylist.importer.dump import dump
+from dutylist.importer.lines import Line, split_tables
+from dutylist.importer.parse import (
+    PARSERS,
+    Vocabulary,
+    categories_in,
+    column_width,
+    split_items,
+)
+from dutylist.importer.problems import TABLE_NAMES, ImportTextError, problem
+
+__all__ = ["ImportResult", "ImportTextError", "import_text", "read_text"]
+
+# Used only when there is no list being replaced to carry them from.
+DEFAULT_DOCUMENT = {
+    "township": "大南沟乌孜别克族乡",
+    "county": "木垒县",
+    "title": "大南沟乌孜别克族乡履职事项清单",
+}
+DEFAULT_LIST_TITLES = {
+    "basic": "基本履职事项清单",
+    "coordinated": "配合履职事项清单",
+    "withdrawn": "上级部门收回事项清单",
+}
+REVISION_FIELDS = ("doc_number", "date", "version")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    data: dict[str, Any]
+    yaml: str
+    carried: Carried
+
+
+def read_text(path: str | Path) -> str:
+    """The official text file as str, or ImportTextError saying what is wrong with it."""
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ImportTextError([problem(shown, 1, "missing")]) from None
+    except OSError as exc:
+        raise ImportTextError([problem(shown, 1, "unreadable", error=exc.strerror)]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = ""
+        try:
+            raw.decode("gb18030")
+            from dutylist.importer.problems import MESSAGES
+
+            guess = MESSAGES["not_utf8_gbk"]
+        except UnicodeDecodeError:
+            pass
+        raise ImportTextError([problem(shown, line, "not_utf8", guess=guess)]) from None
+
+
+def import_text(
+    text: str,
+    *,
+    previous: Mapping[str, Any] | None = None,
+    shown: str = "<text>",
+    source: str | None = None,
+    revision: Mapping[str, str | None] | None = None,
+) -> ImportResult:
+    """Parse an official text; ``previous`` is the YAML being replaced (a plain dict)."""
+
+    def fail(ln: Line, key: str, **fields: object) -> NoReturn:
+        raise ImportTextError([problem(shown, ln.no, key, **fields)])
+
+    document = _document(previous, source, revision)
+    county = document["county"]
+    tables = split_tables(text)
+    old_lists = previous_lists(previous)
+    vocab = Vocabulary(county=county)
+    vocab.categories.update(
+        str(it.get("category")) for items in old_lists.values() for it in items
+    )
+    vocab.categories.update(categories_in(tables))
+    for entry in (previous or {}).get("departments") or []:
+        if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
+            vocab.departments.append(entry["name"])
+            vocab.aliases[entry["name"]] = [
+                a for a in entry.get("aliases") or [] if isinstance(a, str)
+            ]
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for kind in LIST_KINDS:
+        lines = tables[kind]
+        if not lines:
+            raise ImportTextError(
+                [problem(shown, 1, "empty_table", table=TABLE_NAMES[kind])]
+            )
+        width = column_width(lines)
+        chunks = split_items(kind, lines, vocab, fail)
+        lists[kind] = [
+            PARSERS[kind](seq, chunk, vocab, fail, width)
+            for seq, chunk in enumerate(chunks, start=1)
+        ]
+    carried = Carried()
+    carry_notes(lists, old_lists, carried)
+    departments = build_departments(lists, previous, county, carried)
+    old_titles = (previous or {}).get("lists") or {}
+    data: dict[str, Any] = {
+        "schema": 1,
+        "document": document,
+        "departments": departments,
+        "lists": {
+            kind: {
+                "title": (old_titles.get(kind) or {}).get("title") or DEFAULT_LIST_TITLES[kind],
+                "items": lists[kind],
+            }
+            for kind in LIST_KINDS
+        },
+    }
+    return ImportResult(data=data, yaml=dump(data), carried=carried)
+
+
+def _document(
+    previous: Mapping[str, Any] | None,
+    source: str | None,
+    revision: Mapping[str, str | None] | None,
+) -> dict[str, Any]:
+    old = dict((previous or {}).get("document") or {})
+    document: dict[str, Any] = {}
+    for key in ("township", "county", "title"):
+        value = old.get(key)
+        document[key] = str(value) if value else DEFAULT_DOCUMENT[key]
+    src = source if source is not None else old.get("source")
+    if src:
+        document["source"] = str(src)
+    for key in REVISION_FIELDS:
+        value = (revision or {}).get(key)
+        if value is None:
+            value = old.get(key)
+        if value is not None and str(value).strip():
+            document[key] = str(value)
+    return document

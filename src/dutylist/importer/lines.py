@@ -1,0 +1,105 @@
+"""Lines of the extracted text: page artefacts dropped, tables told apart.
+
+The PDF text repeats the table header on every page (in several spellings,
+the coordinated one spread over three lines, sometimes without its first
+line) and may carry page footers (``第 29 页，共 57 页``, ``第30页 共58页``,
+``- 30 -`` …).  They are recognised on the text with whitespace removed and
+dropped wherever they occur, also in the middle of a wrapped cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from dutylist.ids import LIST_KINDS, ListKind
+
+__all__ = ["Line", "Tables", "split_tables", "squash"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line of the source: 1-based line number and text without outer spaces."""
+
+    no: int
+    text: str
+
+
+Tables = dict[ListKind, list[Line]]
+
+_SPACES = re.compile(r"\s+")
+
+# Page footers and page numbers, matched on the squashed line.
+_FOOTER_RES = (
+    re.compile(r"^第\d+页[，,、.。;；:：/]?共\d+页$"),
+    re.compile(r"^共\d+页[，,、.。;；:：/]?第\d+页$"),
+    re.compile(r"^第\d+页$"),
+    re.compile(r"^[-－—–‐]+\d+[-－—–‐]+$"),
+    re.compile(r"^\d+/\d+$"),
+    re.compile(r"^(?:page|Page|PAGE)\d+(?:of\d+)?$"),
+)
+
+# Header lines, squashed.  Which table each one opens (None: any table).
+_BASIC_HEADER = "序号事项类别事项名称"
+_HEADERS: dict[str, ListKind | None] = {
+    _BASIC_HEADER: None,
+    _BASIC_HEADER + "承接部门及工作方式": "withdrawn",
+    _BASIC_HEADER + "承接部门": "withdrawn",
+    "承接部门及工作方式": "withdrawn",
+    _BASIC_HEADER + "对应上级部门上级部门职责乡镇配合职责": "coordinated",
+    _BASIC_HEADER + "对应上级": "coordinated",
+    "对应上级部门上级部门职责乡镇配合职责": "coordinated",
+    "对应上级": "coordinated",
+    "对应上级部门": "coordinated",
+    "上级部门职责乡镇配合职责": "coordinated",
+}
+# ``部门`` alone is the middle line of the spread coordinated header only next to the others;
+# elsewhere it is the tail of a wrapped department name (C84 of the 2024 text).
+_HEADER_MIDDLE = "部门"
+_HEADER_BEFORE_MIDDLE = {"对应上级", _BASIC_HEADER + "对应上级"}
+_HEADER_AFTER_MIDDLE = "上级部门职责乡镇配合职责"
+
+Artefact = Literal["footer", "header"]
+
+
+def squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def is_footer(text: str) -> bool:
+    s = squash(text)
+    return any(r.match(s) for r in _FOOTER_RES)
+
+
+def split_tables(raw: str) -> Tables:
+    """The body lines of each table, in order, without headers, footers or blank lines.
+
+    A table starts at the first header naming its own columns (the coordinated one at
+    ``对应上级``…, the withdrawn one at ``承接部门及工作方式``); the basic table is
+    what comes before.  Tables keep the document's order: basic, coordinated, withdrawn.
+    """
+    lines = [Line(no, text.strip()) for no, text in enumerate(raw.splitlines(), start=1)]
+    lines = [ln for ln in lines if ln.text]
+    squashed = [squash(ln.text) for ln in lines]
+    kinds: list[ListKind | None | Literal[False]] = []  # False: body text
+    for i, s in enumerate(squashed):
+        if is_footer(s):
+            kinds.append(None)
+        elif s in _HEADERS:
+            kinds.append(_HEADERS[s])
+        elif s == _HEADER_MIDDLE and (
+            (i > 0 and squashed[i - 1] in _HEADER_BEFORE_MIDDLE)
+            or (i + 1 < len(squashed) and squashed[i + 1] == _HEADER_AFTER_MIDDLE)
+        ):
+            kinds.append("coordinated")
+        else:
+            kinds.append(False)
+    tables: Tables = {kind: [] for kind in LIST_KINDS}
+    current: ListKind = "basic"
+    for ln, kind in zip(lines, kinds):
+        if kind is False:
+            tables[current].append(ln)
+        elif kind is not None and LIST_KINDS.index(kind) > LIST_KINDS.index(current):
+            current = kind
+    return tables

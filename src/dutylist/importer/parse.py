@@ -1,0 +1,275 @@
+"""Items of the three tables: 序号, 事项类别, 事项名称, departments and duties cells.
+
+Nothing about one edition is written here: categories and departments are
+recognised from the text itself (and from the list being replaced, when there
+is one); column widths are measured, not assumed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+from dutylist.ids import ListKind, make_id
+from dutylist.importer.cells import HEADING_RE, STEP_RE, parse_cells
+from dutylist.importer.lines import Line, Tables
+from dutylist.importer.problems import TABLE_NAMES
+
+Fail = Callable[..., NoReturn]
+
+# The first line of an item: its 序号, then (usually) the category and more cells.
+_SEQ_LINE = re.compile(r"^(\d{1,4})(?:\s+(.*))?$")
+# Width of the 对应上级部门 column when nothing else tells (measured otherwise).
+_DEPT_WIDTH = 6
+# Characters that end a department or office name (局, 部, 委员会, 办公室, 中心 …).
+_NAME_ENDS = "局部会室委协门办心院所站队校团联处社厅司行大"
+_PUNCT = set("，。；：、！？“”‘’（）《》,.;:!?()[]【】")
+
+
+@dataclass
+class Vocabulary:
+    """What the importer may recognise: categories and departments known so far."""
+
+    county: str
+    categories: set[str] = field(default_factory=set)
+    departments: list[str] = field(default_factory=list)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+
+    def prefixes(self) -> set[str]:
+        found = {self.county}
+        found.update(d[:3] for d in self.departments if len(d) >= 3)
+        return found
+
+    def starts_department(self, text: str) -> bool:
+        return any(text.startswith(p) for p in self.prefixes())
+
+
+def split_items(kind: ListKind, lines: Sequence[Line], vocab: Vocabulary, fail: Fail
+                ) -> list[list[Line]]:
+    """An item starts at the line that begins with the next expected 序号."""
+    items: list[list[Line]] = []
+    for ln in lines:
+        if _opens_item(ln.text, len(items) + 1, items[-1] if items else None, vocab):
+            items.append([ln])
+        elif not items:
+            fail(ln, "before_first", table=TABLE_NAMES[kind], text=ln.text)
+        else:
+            items[-1].append(ln)
+    return items
+
+
+def _opens_item(text: str, expected: int, current: list[Line] | None, vocab: Vocabulary) -> bool:
+    m = _SEQ_LINE.match(text)
+    if not m or int(m.group(1)) != expected:
+        return False
+    rest = (m.group(2) or "").split()
+    if not rest:
+        return True
+    token = rest[0]
+    if token in vocab.categories or any(c.startswith(token) for c in vocab.categories):
+        return True
+    # A category never previously seen: short, no punctuation, no digits.  Inside an
+    # item whose text visibly goes on (no closing 。) a number is a wrapped line.
+    plausible = len(token) <= 10 and not (set(token) & _PUNCT) and not token[0].isdigit()
+    if not plausible:
+        return False
+    if current is None or len(current) == 1:
+        return True
+    return current[-1].text.endswith(("。", "；")) or not any(
+        ch in current[-1].text for ch in "，。；"
+    )
+
+
+def categories_in(tables: Tables) -> set[str]:
+    """Categories printed on a first line followed by more text (so certainly whole)."""
+    found: set[str] = set()
+    for lines in tables.values():
+        expected = 1
+        for ln in lines:
+            m = _SEQ_LINE.match(ln.text)
+            if m and int(m.group(1)) == expected:
+                expected += 1
+                tokens = (m.group(2) or "").split()
+                if len(tokens) >= 2:
+                    found.add(tokens[0])
+    return found
+
+
+def _category(kind: ListKind, seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: Fail,
+              width: int) -> tuple[str, list[str], int]:
+    """(category, remaining tokens of the first line, lines consumed)."""
+    where = make_id(kind, seq)
+    tokens = lines[0].text.split()[1:]
+    if not tokens:
+        if len(lines) < 2:
+            fail(lines[0], "no_category", where=where)
+        tokens = lines[1].text.split()
+        lines = lines[1:]
+        offset = 1
+    else:
+        offset = 0
+    category, rest, used = tokens[0], tokens[1:], 1 + offset
+    if category in vocab.categories or rest or len(lines) < 2:
+        return category, rest, used
+    following = lines[1].text
+    joined = category + following
+    if joined in vocab.categories:
+        return joined, [], used + 1
+    if (
+        len(category) >= width
+        and len(following) <= 3
+        and not (set(following) & _PUNCT)
+        and not vocab.starts_department(following)
+        and not STEP_RE.match(following)
+    ):
+        return joined, [], used + 1  # a new category wrapped at the column width
+    return category, rest, used
+
+
+def column_width(lines: Iterable[Line]) -> int:
+    """The widest category printed alone after a 序号 (the category column's width)."""
+    widths = [len(t.split()[1]) for t in (ln.text for ln in lines)
+              if _SEQ_LINE.match(t) and len(t.split()) >= 2]
+    return max(widths, default=5)
+
+
+def parse_basic(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: Fail, width: int
+                ) -> dict[str, object]:
+    category, rest, used = _category("basic", seq, lines, vocab, fail, width)
+    name = "".join(rest) + "".join(ln.text for ln in lines[used:])
+    if not name:
+        fail(lines[0], "no_name", where=make_id("basic", seq))
+    return {"seq": seq, "category": category, "name": name}
+
+
+def intro_lines(departments: Sequence[str], vocab: Vocabulary) -> set[str]:
+    """Lines that introduce one department's part of a cell (``县委宣传部``)."""
+    out: set[str] = set()
+    for d in departments:
+        for prefix, short in ((vocab.county, "县"), ("昌吉州", "州")):
+            if d.startswith(prefix):
+                out.add(short + d[len(prefix):])
+        out.update(a for a in vocab.aliases.get(d, []) if a.startswith(("县", "州")))
+        out.add(d)
+    return out
+
+
+def _name_complete(text: str, vocab: Vocabulary) -> bool:
+    """Does the department text read as whole names (nothing left hanging)?"""
+    if not text or text.endswith("、"):
+        return False
+    last = text.split("、")[-1]
+    if last in vocab.departments:
+        return True
+    if last in (vocab.county, vocab.county + "委") or len(last) <= len(vocab.county):
+        return False
+    return last[-1] in _NAME_ENDS
+
+
+def _continues_department(dept: str, prev: str, s: str, vocab: Vocabulary) -> bool:
+    if STEP_RE.match(s) or HEADING_RE.match(s):
+        return False
+    if dept.endswith("、") or s.startswith("、"):
+        return True
+    last = dept.split("、")[-1]
+    if any(d.startswith(last + s) for d in vocab.departments):
+        return True
+    if last in vocab.departments:
+        return False
+    if not _name_complete(dept, vocab):
+        return True
+    return (
+        len(prev) == _DEPT_WIDTH
+        and len(s) <= _DEPT_WIDTH
+        and not s.startswith(("县", "州"))
+        and not (set(s) & _PUNCT)
+    )
+
+
+def parse_coordinated(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: Fail,
+                      width: int) -> dict[str, object]:
+    where = make_id("coordinated", seq)
+    category, rest, used = _category("coordinated", seq, lines, vocab, fail, width)
+    if len(rest) > 2:
+        fail(lines[0], "too_many_columns", where=where, text=lines[0].text)
+    name_parts = rest[:1]
+    dept = rest[1] if len(rest) == 2 else ""
+    i = used
+    if not dept and name_parts and vocab.starts_department(name_parts[0]):
+        dept, name_parts = name_parts[0], []
+    if not dept:
+        while i < len(lines) and not vocab.starts_department(lines[i].text):
+            if STEP_RE.match(lines[i].text) or HEADING_RE.match(lines[i].text):
+                fail(lines[i], "no_department", where=where)
+            name_parts.append(lines[i].text)
+            i += 1
+        if i == len(lines):
+            fail(lines[0], "no_department", where=where)
+        dept = lines[i].text
+        i += 1
+    prev = dept
+    while i < len(lines) and _continues_department(dept, prev, lines[i].text, vocab):
+        dept += lines[i].text
+        prev = lines[i].text
+        i += 1
+    if not name_parts:
+        fail(lines[0], "no_name", where=where)
+    if not _name_complete(dept, vocab) or "" in dept.split("、"):
+        fail(lines[min(i, len(lines)) - 1], "bad_department", where=where, text=dept)
+    departments = dept.split("、")
+    for d in departments:
+        if d not in vocab.departments:
+            vocab.departments.append(d)
+    upper, township = parse_cells(
+        where, lines[i:], intro_lines(departments, vocab), True, fail, lines[-1]
+    )
+    assert township is not None
+    return {
+        "seq": seq,
+        "category": category,
+        "name": "".join(name_parts),
+        "departments": departments,
+        "upper_duties": [b.as_dict() for b in upper.blocks],
+        "township_duties": [b.as_dict() for b in township.blocks],
+    }
+
+
+_COLONS = ("：", ":")
+
+
+def parse_withdrawn(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: Fail,
+                    width: int) -> dict[str, object]:
+    where = make_id("withdrawn", seq)
+    category, rest, used = _category("withdrawn", seq, lines, vocab, fail, width)
+    name_parts = list(rest)
+    i = used
+    while i < len(lines) and not (
+        lines[i].text.endswith("：") and vocab.starts_department(lines[i].text)
+    ):
+        name_parts.append(lines[i].text)
+        i += 1
+    if i == len(lines):
+        fail(lines[0], "no_withdrawn_department", where=where)
+    if not name_parts:
+        fail(lines[0], "no_name", where=where)
+    departments = lines[i].text[:-1].split("、")
+    for d in departments:
+        if not d:
+            fail(lines[i], "bad_department", where=where, text=lines[i].text)
+        if d not in vocab.departments:
+            vocab.departments.append(d)
+    upper, _ = parse_cells(
+        where, lines[i + 1:], intro_lines(departments, vocab), False, fail, lines[-1]
+    )
+    return {
+        "seq": seq,
+        "category": category,
+        "name": "".join(name_parts),
+        "departments": departments,
+        "upper_duties": [b.as_dict() for b in upper.blocks],
+    }
+
+
+PARSERS = {"basic": parse_basic, "coordinated": parse_coordinated, "withdrawn": parse_withdrawn}
