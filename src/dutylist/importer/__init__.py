@@ -1,6 +1,6 @@
 """Official text (as extracted from the PDF) -> the duties YAML, for any edition.
 
-    result = import_text(text, previous=old_yaml_dict, shown="revised.txt", source="data/source/x.txt")
+    result = import_text(text, previous=old_yaml, shown="new.txt", source="data/source/new.txt")
     Path("data/duties.yaml").write_text(result.yaml, encoding="utf-8")
 
 Modules, one job each: ``lines`` drops page headers and footers and splits the

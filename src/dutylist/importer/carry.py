@@ -60,7 +60,7 @@ def carry_notes(lists: Lists, previous: Lists, carried: Carried) -> None:
             if not note:
                 continue
             old_id = make_id(kind, old.get("seq", 0))  # type: ignore[arg-type]
-            matches = wanted.get((kind, old.get("name")), [])
+            matches = wanted.get((kind, str(old.get("name"))), [])
             same = [m for m in matches if m["category"] == old.get("category") and "note" not in m]
             if same:
                 same[0]["note"] = note
@@ -147,10 +147,10 @@ def build_departments(
         aliases = [a for a in aliases if a not in taken]
         taken.update(aliases)
         former = [f for f in former if f not in names]
-        entry: dict[str, Any] = {"name": name, "aliases": aliases}
+        department: dict[str, Any] = {"name": name, "aliases": aliases}
         if former:
-            entry["former_names"] = former
-        out.append(entry)
+            department["former_names"] = former
+        out.append(department)
     return out
 
 

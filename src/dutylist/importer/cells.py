@@ -167,7 +167,7 @@ def parse_cells(
             if heading and heading.group(1) == "一" and upper.headings:
                 switch = True  # headings start again: township cell
             elif step and step.group(1) == "1" and block is not None and block.steps:
-                switch = not (step.group(2)[:1].isdigit())
+                switch = True  # numbering starts again: township cell
             elif (
                 not heading
                 and not step_number(upper, s)
@@ -186,9 +186,9 @@ def parse_cells(
         if cur is upper and s in intros:
             cur.add_department(ln)
             continue
-        step = step_number(cur, s)
-        if step is not None:
-            cur.add_step(ln, *step)
+        numbered = step_number(cur, s)
+        if numbered is not None:
+            cur.add_step(ln, *numbered)
         else:
             cur.add_text(ln)
     upper.check(end)

@@ -89,7 +89,7 @@ def dump(data: dict[str, Any]) -> str:
                "items": [_flowify(it) for it in data["lists"][kind]["items"]]}
         for kind in LIST_KINDS
     }
-    body = yaml.dump(
+    body: str = yaml.dump(
         shaped, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2
     )
     return header(data) + body

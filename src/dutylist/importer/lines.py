@@ -97,7 +97,7 @@ def split_tables(raw: str) -> Tables:
             kinds.append(False)
     tables: Tables = {kind: [] for kind in LIST_KINDS}
     current: ListKind = "basic"
-    for ln, kind in zip(lines, kinds):
+    for ln, kind in zip(lines, kinds, strict=True):
         if kind is False:
             tables[current].append(ln)
         elif kind is not None and LIST_KINDS.index(kind) > LIST_KINDS.index(current):

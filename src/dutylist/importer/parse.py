@@ -25,6 +25,8 @@ _SEQ_LINE = re.compile(r"^(\d{1,4})(?:\s+(.*))?$")
 _DEPT_WIDTH = 6
 # Characters that end a department or office name (局, 部, 委员会, 办公室, 中心 …).
 _NAME_ENDS = "局部会室委协门办心院所站队校团联处社厅司行大"
+# A prefecture-level department (昌吉州…), recognised even when no list is being replaced.
+_PREFECTURE = re.compile(r"^[\u4e00-\u9fff]{2}州[\u4e00-\u9fff]")
 _PUNCT = set("，。；：、！？“”‘’（）《》,.;:!?()[]【】")
 
 
@@ -42,16 +44,36 @@ class Vocabulary:
         found.update(d[:3] for d in self.departments if len(d) >= 3)
         return found
 
+    def knows_category(self, token: str) -> bool:
+        """A known category, or the first line of one wrapped over two lines."""
+        return token in self.categories or any(c.startswith(token) for c in self.categories)
+
     def starts_department(self, text: str) -> bool:
-        return any(text.startswith(p) for p in self.prefixes())
+        return any(text.startswith(p) for p in self.prefixes()) or bool(_PREFECTURE.match(text))
 
 
 def split_items(kind: ListKind, lines: Sequence[Line], vocab: Vocabulary, fail: Fail
                 ) -> list[list[Line]]:
-    """An item starts at the line that begins with the next expected 序号."""
-    items: list[list[Line]] = []
+    """An item starts at the line that begins with the next expected 序号.
+
+    ``12 经济发展 …`` opens item 12 when 12 is due and a category follows.  A category
+    never seen before is accepted unless a later line opens the same item with a
+    known category (then the first was a wrapped line that began with a number).
+    """
+    numbered: list[tuple[int, bool]] = []  # per line: (number or 0, category known)
     for ln in lines:
-        if _opens_item(ln.text, len(items) + 1, items[-1] if items else None, vocab):
+        m = _SEQ_LINE.match(ln.text)
+        if not m:
+            numbered.append((0, False))
+            continue
+        token = (m.group(2) or "").split()[:1]
+        known = not token or vocab.knows_category(token[0])
+        plausible = known or _plausible_category(token[0])
+        numbered.append((int(m.group(1)) if plausible else 0, known))
+    items: list[list[Line]] = []
+    for i, ln in enumerate(lines):
+        n, known = numbered[i]
+        if n and n == len(items) + 1 and (known or not _known_later(numbered, i, n)):
             items.append([ln])
         elif not items:
             fail(ln, "before_first", table=TABLE_NAMES[kind], text=ln.text)
@@ -60,26 +82,19 @@ def split_items(kind: ListKind, lines: Sequence[Line], vocab: Vocabulary, fail: 
     return items
 
 
-def _opens_item(text: str, expected: int, current: list[Line] | None, vocab: Vocabulary) -> bool:
-    m = _SEQ_LINE.match(text)
-    if not m or int(m.group(1)) != expected:
-        return False
-    rest = (m.group(2) or "").split()
-    if not rest:
-        return True
-    token = rest[0]
-    if token in vocab.categories or any(c.startswith(token) for c in vocab.categories):
-        return True
-    # A category never previously seen: short, no punctuation, no digits.  Inside an
-    # item whose text visibly goes on (no closing 。) a number is a wrapped line.
-    plausible = len(token) <= 10 and not (set(token) & _PUNCT) and not token[0].isdigit()
-    if not plausible:
-        return False
-    if current is None or len(current) == 1:
-        return True
-    return current[-1].text.endswith(("。", "；")) or not any(
-        ch in current[-1].text for ch in "，。；"
-    )
+def _known_later(numbered: Sequence[tuple[int, bool]], at: int, n: int) -> bool:
+    """Does item ``n`` open again further on, with a known category, before item n+1?"""
+    for later, known in numbered[at + 1:]:
+        if later == n + 1:
+            return False
+        if later == n and known:
+            return True
+    return False
+
+
+def _plausible_category(token: str) -> bool:
+    """Short, without punctuation or digits: a category never seen before."""
+    return len(token) <= 10 and not (set(token) & _PUNCT) and not any(c.isdigit() for c in token)
 
 
 def categories_in(tables: Tables) -> set[str]:
