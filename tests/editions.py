@@ -52,7 +52,7 @@ class Edition:
         ):
             chunks: list[list[str]] = [[]]
             for s in part:
-                if re.match(rf"^{len(chunks)}(\s|$)", s):
+                if re.match(rf"^\s*{len(chunks)}(\s|$)", s):
                     chunks.append([])
                 chunks[-1].append(s)
             self.heads[kind] = chunks[0]
@@ -113,7 +113,7 @@ class Edition:
         for kind in KINDS:
             out += self.heads[kind]
             for seq, chunk in enumerate(self.items[kind], start=1):
-                out.append(re.sub(r"^\d+", str(seq), chunk[0], count=1))
+                out.append(re.sub(r"^(\s*)\d+", rf"\g<1>{seq}", chunk[0], count=1))
                 out += chunk[1:]
         return "\n".join(out)
 

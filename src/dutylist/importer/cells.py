@@ -145,6 +145,25 @@ def _restarts_later(lines: Sequence[Line], start: int, intros: set[str]) -> bool
     return False
 
 
+def _heading(cur: Cell, upper: Cell, township: Cell | None, text: str) -> re.Match[str] | None:
+    """A ``一、`` heading line: the next numeral, or 一 where the township cell starts.
+
+    A numeral out of turn after a finished step is an error (a misprint to look at);
+    within a step it is a wrapped line that happens to start with ``三、``.
+    """
+    m = HEADING_RE.match(text)
+    if not m:
+        return None
+    numeral = m.group(1)
+    if numeral == NUMERALS[cur.headings % len(NUMERALS)]:
+        return m
+    if numeral == "一" and cur is upper and township is not None and upper.headings:
+        return m
+    if cur.last_text().endswith(("。", "；")) or not cur.has_text():
+        return m  # add_heading reports the numeral out of turn
+    return None
+
+
 def parse_cells(
     where: str,
     lines: Sequence[Line],
@@ -159,7 +178,7 @@ def parse_cells(
     cur = upper
     for i, ln in enumerate(lines):
         s = ln.text
-        heading = HEADING_RE.match(s)
+        heading = _heading(cur, upper, township, s)
         if cur is upper and township is not None and upper.has_text():
             step = STEP_RE.match(s)
             block = upper.block

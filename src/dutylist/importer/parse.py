@@ -217,7 +217,7 @@ def parse_coordinated(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: 
     if not dept:
         while i < len(lines) and not vocab.starts_department(lines[i].text):
             if STEP_RE.match(lines[i].text) or HEADING_RE.match(lines[i].text):
-                fail(lines[i], "no_department", where=where)
+                fail(lines[0], "no_department", where=where)
             name_parts.append(lines[i].text)
             i += 1
         if i == len(lines):
