@@ -31,7 +31,9 @@ from dutylist.importer.parse import (
 )
 from dutylist.importer.problems import TABLE_NAMES, ImportTextError, problem
 
-__all__ = ["ImportResult", "ImportTextError", "import_text", "read_text"]
+__all__ = [
+    "ImportResult", "ImportTextError", "import_text", "read_previous", "read_text", "write_atomic",
+]
 
 # Used only when there is no list being replaced to carry them from.
 DEFAULT_DOCUMENT = {
@@ -76,6 +78,35 @@ def read_text(path: str | Path) -> str:
         except UnicodeDecodeError:
             pass
         raise ImportTextError([problem(shown, line, "not_utf8", guess=guess)]) from None
+
+
+def read_previous(path: str | Path) -> dict[str, Any]:
+    """The YAML being replaced, validated as ``build`` does, as plain data."""
+    import yaml
+
+    from dutylist.source import load_catalog
+
+    load_catalog(path)  # every problem reported with file:line, as build would
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    return data if isinstance(data, dict) else {}
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the target, then rename over it: a failed write leaves the old file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def import_text(
