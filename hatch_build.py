@@ -30,7 +30,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         sys.path.insert(0, str(root / "src"))
         try:
             from dutylist import source as src
-            from dutylist import store
+            from dutylist.store.build import build_database
 
             catalog = src.load_catalog(source)
             synonyms_path = src.synonyms_beside(source)
@@ -42,7 +42,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 self._tmp = tempfile.TemporaryDirectory()
                 target = Path(self._tmp.name) / "duties.db"
                 build_data["force_include"][str(target)] = PACKAGE_DB
-            store.build_database(
+            build_database(
                 catalog,
                 target,
                 source=source,

@@ -4,13 +4,13 @@ Synthetic corpora of 10, 100 and 1,000 townships' duty lists are made in memory
 from the real list (``data/duties.yaml``): every township gets its own copy of
 every item, with its own township name and small deterministic changes to the
 text, merged into the three lists with ``seq`` running 1..N. Each corpus is
-written with ``store.build_database`` and searched in-process with
+written with ``store.build.build_database`` and searched in-process with
 ``query.search`` on a warm connection. The CLI's cold start is compared with a
 bare Typer hello-world in the same Python.
 
 Run from the repository root::
 
-    PYTHONPATH=src /work/venv/bin/python scripts/bench.py --sizes 10,100,1000 --repeat 20
+    PYTHONPATH=src python scripts/bench.py --sizes 10,100,1000 --repeat 20
 
 Options: ``--sizes`` (townships per corpus), ``--repeat`` (timed runs per query),
 ``--startup-runs`` (cold starts per command), ``--json`` (machine-readable output on
@@ -256,13 +256,13 @@ def summary(samples_ms: list[float]) -> dict[str, float]:
 def time_build(
     catalog: Any, target: Path, synonyms: dict[str, list[str]], profile: bool
 ) -> tuple[float, str | None]:
-    from dutylist import store
+    from dutylist.store.build import build_database
 
     profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    store.build_database(catalog, target, synonyms=synonyms, keep_backup=False)
+    build_database(catalog, target, synonyms=synonyms, keep_backup=False)
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - start
@@ -277,10 +277,11 @@ def time_build(
 def time_queries(db_path: Path, repeat: int) -> dict[str, Any]:
     """Latency of every query, run ``repeat`` times in-process on one warm connection."""
     from dutylist import query
+    from dutylist.store.schema import connect, load_synonyms
 
-    conn = query.connect(db_path)
+    conn = connect(db_path)
     # As the CLI does: the synonyms are read once per process, not per query.
-    synonyms = query.load_synonyms(conn)
+    synonyms = load_synonyms(conn)
     per_query: dict[str, Any] = {}
     per_class: dict[str, list[float]] = {}
     everything: list[float] = []
@@ -420,12 +421,12 @@ def bench_startup(
     catalog: Any, synonyms: dict[str, list[str]], workdir: Path, runs: int
 ) -> dict[str, Any]:
     """Cold start of ``dutylist search 低保`` against a bare Typer hello-world."""
-    from dutylist import store
+    from dutylist.store.build import build_database
 
     command, how = cli_command()
     db_path = workdir / "startup.db"
     if not db_path.exists():
-        store.build_database(catalog, db_path, synonyms=synonyms, keep_backup=False)
+        build_database(catalog, db_path, synonyms=synonyms, keep_backup=False)
     env = subprocess_env(db_path)
     version = subprocess.run(
         [*command, "--version"], env=env, cwd=workdir, capture_output=True, check=False
@@ -487,10 +488,8 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(f"  source  : {report['source']} ({report['source_items']} items)")
     lines.append(f"  repeat  : {report['repeat']} timed runs per query, warm connection")
     code = report["code"]
-    lines.append(
-        "  code    : "
-        + ", ".join(f"{name} {code[name]}" for name in ("query.py", "store.py") if name in code)
-    )
+    shown = ("query.py", "store/build.py", "store/schema.py")
+    lines.append("  code    : " + ", ".join(f"{n} {code[n]}" for n in shown if n in code))
     lines.append("")
     sizes = report["sizes"]
     if sizes:
@@ -654,8 +653,8 @@ def code_fingerprint() -> dict[str, str]:
 
     package = Path(dutylist.__file__).resolve().parent
     return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        for path in sorted(package.glob("*.py"))
+        path.relative_to(package).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        for path in sorted(package.rglob("*.py"))
     }
 
 

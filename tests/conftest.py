@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from dutylist import source, store
+from dutylist import source
 from dutylist.cli import app
 from dutylist.model import Catalog
+from dutylist.store.build import build_database
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_YAML = ROOT / "data" / "duties.yaml"
@@ -36,7 +37,7 @@ def real_catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory, real_catalog: Catalog) -> Path:
     path = tmp_path_factory.mktemp("real") / "duties.db"
-    store.build_database(
+    build_database(
         real_catalog,
         path,
         source=REAL_YAML,
@@ -49,7 +50,7 @@ def real_db(tmp_path_factory: pytest.TempPathFactory, real_catalog: Catalog) -> 
 @pytest.fixture(scope="session")
 def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("mini") / "mini.db"
-    store.build_database(
+    build_database(
         source.load_catalog(MINI_YAML),
         path,
         source=MINI_YAML,

@@ -436,12 +436,13 @@ def test_every_command_in_every_format(
 
 
 def test_the_bundled_database_is_there_and_opens_read_only() -> None:
-    from dutylist import query
+    from dutylist.paths import bundled_db_path
+    from dutylist.store.schema import connect, metadata
 
-    path = query.bundled_db_path()
+    path = bundled_db_path()
     assert path.is_file()
-    conn = query.connect(path)
-    assert query.metadata(conn)["count_coordinated"] == "101"
+    conn = connect(path)
+    assert metadata(conn)["count_coordinated"] == "101"
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("DELETE FROM duties")
     conn.close()

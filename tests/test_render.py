@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from dutylist import query, render
+from dutylist import labels, query
+from dutylist.render import plain, tables
+from dutylist.store.schema import connect
 
 BOX = re.compile(r"[\s│─╭╮╰╯┃━┏┓┗┛┡┩├┤┼]")
 
 
 def draw(fn, *args: object, width: int = 80) -> str:  # type: ignore[no-untyped-def]
     out = io.StringIO()
-    console = render.make_console(out, width=width)
+    console = tables.make_console(out, width=width)
     fn(*args, console)
     return out.getvalue()
 
@@ -34,33 +36,33 @@ def longest(conn, kind: str, n: int = 5) -> list[query.DutyRow]:  # type: ignore
 
 @pytest.mark.parametrize("width", [80, 60, 120])
 def test_tables_of_the_longest_items_fit_and_lose_nothing(real_db: Path, width: int) -> None:
-    conn = query.connect(real_db)
+    conn = connect(real_db)
     rows = [r for kind in ("basic", "coordinated", "withdrawn") for r in longest(conn, kind)]
-    text = draw(render.print_rows, rows, width=width)
+    text = draw(tables.print_rows, rows, width=width)
     assert_fits(text, width)
     assert "…" not in text
     shown = Counter(BOX.sub("", text))
     for row in rows:
-        wanted = Counter(BOX.sub("", row.name + row.whose + row.category + row.id))
+        wanted = Counter(BOX.sub("", row.name + labels.whose(row.list, row.departments) + row.category + row.id))
         assert not wanted - shown, row.id
 
 
 def test_search_table_highlights_and_fits(real_db: Path) -> None:
-    conn = query.connect(real_db)
+    conn = connect(real_db)
     result = query.search(conn, "低保", limit=None)
-    text = draw(render.print_search, [result])
+    text = draw(tables.print_search, [result])
     assert_fits(text)
     out = io.StringIO()
-    console = render.make_console(out, width=80, force_terminal=True)
-    render.print_search([result], console)
+    console = tables.make_console(out, width=80, force_terminal=True)
+    tables.print_search([result], console)
     assert "\x1b[" in out.getvalue()  # the matched words are styled on a terminal
 
 
 def test_show_steps_of_every_coordinated_item_keeps_every_character(real_db: Path) -> None:
-    conn = query.connect(real_db)
+    conn = connect(real_db)
     for row in query.filter_duties(conn):
         detail = query.get_duty(conn, row.id)
-        text = draw(render.print_detail, detail)
+        text = draw(tables.print_detail, detail)
         assert_fits(text)
         flat = BOX.sub("", text)
         for block in (*detail.upper, *detail.township):
@@ -72,21 +74,21 @@ def test_show_steps_of_every_coordinated_item_keeps_every_character(real_db: Pat
 def test_brackets_in_data_are_not_markup() -> None:
     row = query.DutyRow(id="B1", list="basic", seq=1, category="测试",
                         name="[bold]不是样式[/bold] [red]", departments=[])
-    text = draw(render.print_rows, [row])
+    text = draw(tables.print_rows, [row])
     assert "[bold]不是样式[/bold][red]" in BOX.sub("", text)
 
 
 def test_plain_formats_never_carry_tabs_or_newlines_inside_a_cell() -> None:
     out = io.StringIO()
-    render.write_records([{"id": "B1", "name": "甲\t乙\n丙"}], ["id", "name"], "tsv", out)
+    plain.write_records([{"id": "B1", "name": "甲\t乙\n丙"}], ["id", "name"], "tsv", out)
     assert out.getvalue() == "B1\t甲 乙 丙\n"
 
 
 def test_headings_are_shown_as_printed_and_steps_hang_under_their_text(real_db: Path) -> None:
-    conn = query.connect(real_db)
-    text = draw(render.print_detail, query.get_duty(conn, "C35"))
+    conn = connect(real_db)
+    text = draw(tables.print_detail, query.get_duty(conn, "C35"))
     assert "一、分户工作" in text and "二、落户工作" in text
-    lines = draw(render.print_detail, query.get_duty(conn, "C91")).splitlines()
+    lines = draw(tables.print_detail, query.get_duty(conn, "C91")).splitlines()
     step = next(i for i, line in enumerate(lines) if "2. 指导大南沟乌孜别克族乡" in line)
     assert lines[step + 1].startswith("│    ")  # the wrapped part is indented under the text
     assert "…" not in "\n".join(lines)

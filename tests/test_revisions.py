@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dutylist import source, store
+from dutylist import source
 from dutylist.errors import EXIT_USAGE, DatabaseError, SourceError
 from dutylist.model import Block, Catalog, Department, Duty, ListKind
+from dutylist.render.diff import marked, renumber_runs, summary_lines, text_lines
 from dutylist.revisions import (
     CatalogDiff,
     char_diff,
@@ -22,11 +23,9 @@ from dutylist.revisions import (
     diff_paths,
     load_previous,
     load_side,
-    marked,
-    renumber_runs,
     step_changes,
-    text_lines,
 )
+from dutylist.store.build import build_database
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_YAML = ROOT / "data" / "duties.yaml"
@@ -131,7 +130,7 @@ def test_char_diff_joins_back_to_both_sides() -> None:
 def test_a_catalog_against_itself_is_empty(real: Catalog) -> None:
     diff = diff_catalogs(real, real)
     assert diff.is_empty
-    assert diff.summary_lines() == ["无变化"]
+    assert summary_lines(diff) == ["无变化"]
     data = diff.as_dict()
     assert data["identical"] is True
     assert data["old"]["counts"] == {"basic": 103, "coordinated": 101, "withdrawn": 37}
@@ -140,7 +139,7 @@ def test_a_catalog_against_itself_is_empty(real: Catalog) -> None:
 
 def test_database_round_trip_equals_the_yaml(real: Catalog, tmp_path: Path) -> None:
     db = tmp_path / "duties.db"
-    store.build_database(real, db, source=REAL_YAML)
+    build_database(real, db, source=REAL_YAML)
     back = load_side(db)
     assert back == real
     assert diff_catalogs(real, back).is_empty
@@ -150,7 +149,7 @@ def test_database_round_trip_equals_the_yaml(real: Catalog, tmp_path: Path) -> N
 
 def test_a_side_is_told_by_its_header_not_its_extension(real: Catalog, tmp_path: Path) -> None:
     db = tmp_path / "duties.db"
-    store.build_database(real, db)
+    build_database(real, db)
     disguised = tmp_path / "duties-2024.yaml"
     shutil.copy(db, disguised)
     assert load_side(disguised) == real
@@ -179,7 +178,7 @@ def test_an_item_inserted_in_the_middle_is_one_addition_and_a_renumbering(
     assert [d.id for d in diff.added] == ["C10"]
     assert diff.added[0].name == "城乡居民养老保险待遇资格认证"
     assert renumber_runs(diff.renumbered) == ["C10–C101 → C11–C102"]
-    assert diff.summary_lines() == ["新增 1 项：C10", "重新编号 92 项：C10–C101 → C11–C102"]
+    assert summary_lines(diff) == ["新增 1 项：C10", "重新编号 92 项：C10–C101 → C11–C102"]
     assert diff.as_dict()["new"]["counts"]["coordinated"] == 102
 
 
@@ -190,7 +189,7 @@ def test_an_item_removed(real: Catalog) -> None:
     only(diff, "removed", "renumbered")
     assert diff.removed == (gone,)
     assert diff.removed[0].id == "B5"
-    assert diff.summary_lines()[0] == "删除 1 项：B5"
+    assert summary_lines(diff)[0] == "删除 1 项：B5"
     assert renumber_runs(diff.renumbered) == ["B6–B103 → B5–B102"]
     assert f"- 删除 B5 〔{gone.category}〕{gone.name}" in text_lines(diff)
 
@@ -240,7 +239,7 @@ def test_steps_edited_show_exactly_the_edited_characters(real: Catalog) -> None:
     text = "\n".join(text_lines(diff))
     assert "第1块第2步：乡及所属村同步进行公示{+七天+}；" in text
     assert "第1块第5步：{+做好高龄津贴发放情况的跟踪回访。+}" in text
-    assert diff.summary_lines() == [f"修改 1 项：{duty.id}"]
+    assert summary_lines(diff) == [f"修改 1 项：{duty.id}"]
 
 
 def test_a_step_deleted_and_a_block_unnumbered(real: Catalog) -> None:
@@ -279,7 +278,7 @@ def test_an_item_renamed_and_shifted_is_still_matched(real: Catalog) -> None:
     (change,) = diff.changed
     assert (change.old_id, change.new_id) == (duty.id, f"C{duty.seq + 1}")
     assert [f.field for f in change.fields] == ["name"]
-    assert diff.summary_lines()[1] == f"修改 1 项：C{duty.seq + 1}（原 {duty.id}）"
+    assert summary_lines(diff)[1] == f"修改 1 项：C{duty.seq + 1}（原 {duty.id}）"
 
 
 def test_a_department_renamed(real: Catalog) -> None:
@@ -303,7 +302,7 @@ def test_a_department_renamed(real: Catalog) -> None:
     assert all([f.field for f in c.fields] == ["departments"] for c in diff.changed)
     first = diff.changed[0].fields[0]
     assert [(op, t) for op, t in first.diff if op != "equal"] == [("insert", "和社会保障")]
-    lines = diff.summary_lines()
+    lines = summary_lines(diff)
     assert lines[0] == f"部门更名 1 个：{CIVIL_AFFAIRS} → {NEW_CIVIL_AFFAIRS}"
     assert lines[1].startswith(f"修改 {len(users)} 项：{users[0].id}, ")
 
@@ -325,7 +324,7 @@ def test_departments_added_removed_and_aliases(real: Catalog) -> None:
     assert [d.name for d in diff.departments.removed] == [d.name for d in unused[:1]]
     (aliases,) = [c for c in diff.departments.changed if c.aliases_changed]
     assert aliases.new_aliases[-1] == "民政" and not aliases.renamed
-    assert "新增部门 1 个：木垒县数据局" in diff.summary_lines()
+    assert "新增部门 1 个：木垒县数据局" in summary_lines(diff)
     assert last.name != "木垒县数据局"
 
 
@@ -349,7 +348,7 @@ def test_an_item_taken_back_by_the_county_is_a_move(real: Catalog) -> None:
     (dropped,) = move.fields
     assert dropped.field == "township_duties" and dropped.new is None
     assert {s.op for s in dropped.steps} == {"delete"}
-    assert diff.summary_lines() == [
+    assert summary_lines(diff) == [
         "移动 1 项：C40 → W6",
         "重新编号 93 项：C41–C101 → C40–C100, W6–W37 → W7–W38",
     ]
@@ -373,7 +372,7 @@ def test_document_revision_fields_changed(real: Catalog) -> None:
         ("date", None, "2025-03-01"),
         ("version", None, "2025.1"),
     ]
-    assert diff.summary_lines() == [
+    assert summary_lines(diff) == [
         "清单信息变更：文号（无 → 木乡发〔2025〕3号）、日期（无 → 2025-03-01）、版本（无 → 2025.1）"
     ]
     assert diff.as_dict()["new"]["document"]["doc_number"] == "木乡发〔2025〕3号"
@@ -398,7 +397,7 @@ def test_revision_recorded_in_the_yaml_document_section(tmp_path: Path) -> None:
     }
     # Built into a database, the revision survives the round trip.
     db = tmp_path / "revised.db"
-    store.build_database(load_side(revised_yaml), db)
+    build_database(load_side(revised_yaml), db)
     assert diff_paths(revised_yaml, db).is_empty
     assert load_side(db).document.doc_number == "木乡发〔2025〕3号"
 
@@ -473,7 +472,7 @@ def test_a_sqlite_file_that_is_not_a_dutylist_database(tmp_path: Path) -> None:
 
 def test_a_database_without_document_metadata(real: Catalog, tmp_path: Path) -> None:
     db = tmp_path / "duties.db"
-    store.build_database(real, db)
+    build_database(real, db)
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM metadata WHERE key = 'township'")
     conn.close()

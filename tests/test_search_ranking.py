@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from dutylist import query
 from dutylist.errors import UsageError
+from dutylist.store.schema import connect
 
 
 @pytest.fixture(scope="module")
 def conn(real_db: Path):  # type: ignore[no-untyped-def]
-    connection = query.connect(real_db)
+    connection = connect(real_db)
     yield connection
     connection.close()
 

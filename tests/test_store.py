@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -10,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dutylist import query, source, store
+from dutylist import query, source
 from dutylist.errors import DatabaseError
+from dutylist.paths import sha256_file
+from dutylist.store import build
+from dutylist.store.build import build_database
+from dutylist.store.schema import SCHEMA_VERSION, connect, metadata
 
 from .conftest import MINI_YAML, REAL_YAML
 
@@ -22,10 +25,10 @@ def test_schema_and_metadata(mini_db: Path) -> None:
     assert {"metadata", "duties", "departments", "department_aliases", "duty_departments",
             "blocks", "steps", "synonyms", "duties_fts"} <= tables
     meta = dict(conn.execute("SELECT key, value FROM metadata"))
-    assert meta["schema_version"] == query.SCHEMA_VERSION == "2"
+    assert meta["schema_version"] == SCHEMA_VERSION == "3"
     assert meta["count_basic"] == "2" and meta["count_coordinated"] == "2"
     assert meta["count_withdrawn"] == "1"
-    assert meta["source_sha256"] == query.sha256_file(MINI_YAML)
+    assert meta["source_sha256"] == sha256_file(MINI_YAML)
     assert meta["source_path"] == str(MINI_YAML.resolve())
     assert meta["built_at"].endswith("+00:00")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -34,14 +37,18 @@ def test_schema_and_metadata(mini_db: Path) -> None:
         "WHERE b.duty_id = 'C1' AND b.side = 'township' ORDER BY s.position"
     ).fetchall()
     assert steps == [("各村核实到龄老年人信息并报乡；",), ("配合做好“两癌”筛查宣传。",)]
-    aliases = json.loads(conn.execute(
-        "SELECT aliases FROM departments WHERE name = '木垒县民政局'").fetchone()[0])
-    assert aliases == ["县民政局", "民政局"]
+    aliases = conn.execute(
+        "SELECT a.alias FROM department_aliases a JOIN departments p ON p.id = a.department_id "
+        "WHERE p.name = '木垒县民政局' ORDER BY a.position").fetchall()
+    assert aliases == [("县民政局",), ("民政局",)]
+    # Each fact once: no department text on duties, no alias JSON on departments.
+    assert "departments" not in {r[1] for r in conn.execute("PRAGMA table_info(duties)")}
+    assert "aliases" not in {r[1] for r in conn.execute("PRAGMA table_info(departments)")}
 
 
 def test_real_database_counts(real_db: Path) -> None:
-    conn = query.connect(real_db)
-    meta = query.metadata(conn)
+    conn = connect(real_db)
+    meta = metadata(conn)
     assert (meta["count_basic"], meta["count_coordinated"], meta["count_withdrawn"]) == (
         "103", "101", "37")
     assert conn.execute("SELECT count(*) FROM duties").fetchone()[0] == 241
@@ -52,15 +59,15 @@ def test_failed_build_leaves_previous_database_untouched(
 ) -> None:
     target = tmp_path / "duties.db"
     catalog = source.load_catalog(MINI_YAML)
-    store.build_database(catalog, target)
+    build_database(catalog, target)
     before = target.read_bytes()
 
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "_insert_metadata", explode)
+    monkeypatch.setattr(build, "_insert_metadata", explode)
     with pytest.raises(DatabaseError, match="No space left on device"):
-        store.build_database(catalog, target)
+        build_database(catalog, target)
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["duties.db"]
 
@@ -68,9 +75,9 @@ def test_failed_build_leaves_previous_database_untouched(
 def test_rebuild_keeps_a_backup(tmp_path: Path) -> None:
     target = tmp_path / "duties.db"
     catalog = source.load_catalog(MINI_YAML)
-    assert store.build_database(catalog, target) is None
+    assert build_database(catalog, target) is None
     first = target.read_bytes()
-    backup = store.build_database(catalog, target)
+    backup = build_database(catalog, target)
     assert backup == tmp_path / "duties.db.bak"
     assert backup.read_bytes() == first
 
@@ -79,12 +86,12 @@ def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(DatabaseError, match="无法写入"):
-        store.build_database(source.load_catalog(MINI_YAML), blocker / "sub" / "duties.db")
+        build_database(source.load_catalog(MINI_YAML), blocker / "sub" / "duties.db")
 
 
 def test_queries_open_the_database_read_only(mini_db: Path) -> None:
     before = sorted(p.name for p in mini_db.parent.iterdir())
-    conn = query.connect(mini_db)
+    conn = connect(mini_db)
     query.search(conn, "低保")
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("DELETE FROM duties")
@@ -94,17 +101,17 @@ def test_queries_open_the_database_read_only(mini_db: Path) -> None:
 
 def test_connect_rejects_missing_corrupt_and_foreign_files(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="数据库不存在"):
-        query.connect(tmp_path / "missing.db")
+        connect(tmp_path / "missing.db")
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="不是 dutylist 数据库"):
-        query.connect(corrupt)
+        connect(corrupt)
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
     with pytest.raises(DatabaseError, match="不是 dutylist 数据库"):
-        query.connect(foreign)
+        connect(foreign)
     with pytest.raises(DatabaseError, match="不是数据库文件"):
-        query.connect(tmp_path)
+        connect(tmp_path)
 
 
 @pytest.mark.slow
@@ -113,7 +120,7 @@ def test_two_builds_at_once_leave_a_valid_database(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "dutylist", "build", str(REAL_YAML), "--db", str(target)]
     procs = [subprocess.Popen(command, stderr=subprocess.DEVNULL) for _ in range(3)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
-    conn = query.connect(target)
+    conn = connect(target)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM duties").fetchone()[0] == 241
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]

@@ -9,7 +9,6 @@ from dutylist.ids import (
     LETTER_KINDS,
     LIST_KINDS,
     LIST_LETTERS,
-    LIST_TITLES,
     SIDES,
     ListKind,
     Side,
@@ -18,9 +17,10 @@ from dutylist.ids import (
 )
 
 __all__ = [
-    "LETTER_KINDS", "LIST_KINDS", "LIST_LETTERS", "LIST_TITLES", "SIDES", "Block", "Catalog",
+    "LETTER_KINDS", "LIST_KINDS", "LIST_LETTERS", "SIDES", "Block", "Catalog",
     "Department", "Document", "Duty", "DutyList", "ListKind", "Side", "make_id", "parse_id",
 ]
+
 
 @dataclass(frozen=True)
 class Block:
@@ -94,6 +94,11 @@ class Catalog:
 
     def duties(self) -> list[Duty]:
         return [duty for kind in LIST_KINDS if kind in self.lists for duty in self[kind]]
+
+    def counts(self) -> dict[ListKind, int]:
+        """The number of items of each list (0 for a list the catalog lacks)."""
+        return {kind: len(self.lists[kind].items) if kind in self.lists else 0
+                for kind in LIST_KINDS}
 
     def __getitem__(self, kind: ListKind) -> tuple[Duty, ...]:
         return self.lists[kind].items

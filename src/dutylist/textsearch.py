@@ -105,6 +105,25 @@ class ParsedQuery(NamedTuple):
         seen = {alt for term in self.terms for alt in term.alternatives}
         return sorted(seen, key=len, reverse=True)
 
+    @property
+    def pieces(self) -> list[str]:
+        """The index tokens of every alternative (bigrams, single characters, Latin words).
+
+        What a partial match shares with the query: ``match_any`` searches them,
+        ``first_match`` locates them when no whole word is found.
+        """
+        return list(dict.fromkeys(
+            token for term in self.terms for alt in term.alternatives for token in _tokens(alt)
+        ))
+
+
+def _tokens(word: str) -> list[str]:
+    """The tokens the index holds for a word: bigrams of Chinese runs, Latin words as is."""
+    result: list[str] = []
+    for segment in segments(word):
+        result.extend(bigrams(segment) if is_cjk(segment) else [segment])
+    return result
+
 
 def parse_query(
     query: str, synonyms: Mapping[str, Sequence[str]] | None = None
@@ -177,19 +196,10 @@ def match_any(query: ParsedQuery, columns: Sequence[str]) -> str:
 
     bm25 then ranks items that share more (and rarer) pieces of the query first.
     """
-    tokens: list[str] = []
-    for term in query.terms:
-        for alt in term.alternatives:
-            for segment in segments(alt):
-                if is_cjk(segment):
-                    tokens.extend(bigrams(segment))
-                else:
-                    tokens.append(segment)
-    unique = list(dict.fromkeys(tokens))
     bi_cols = " ".join(columns)
     uni_cols = " ".join(c.replace("_bi", "_uni") for c in columns)
     parts = []
-    for token in unique:
+    for token in query.pieces:
         if is_cjk(token) and len(token) == 1:
             parts.append(f"({{{uni_cols}}} : {_quote(token)})")
         elif is_cjk(token):
@@ -247,3 +257,20 @@ def snippet(text: str, words: Sequence[str], width: int = 40) -> str | None:
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(text) else ""
     return prefix + text[left:right] + suffix
+
+
+def first_match(
+    fields: Iterable[tuple[str, str]], words: Sequence[str], pieces: Sequence[str] = ()
+) -> tuple[str, str | None] | None:
+    """(key, snippet) of the first field where one of ``words`` occurs, else one of ``pieces``.
+
+    ``fields`` are (key, text) pairs in the order they should be tried; ``words``
+    and ``pieces`` come from ``ParsedQuery.words`` and ``ParsedQuery.pieces``
+    (longest first, so the longest match is the one shown).
+    """
+    fields = list(fields)
+    for candidates in (words, pieces):
+        hit = next(((key, text) for key, text in fields if find_span(text, candidates)), None)
+        if hit:
+            return hit[0], snippet(hit[1], candidates)
+    return None

@@ -1,4 +1,4 @@
-"""Model -> SQLite (via sqlite-utils): schema, full-text index, atomic replace.
+"""Model -> SQLite (via sqlite-utils): the tables of ``store.schema``, the index, atomic replace.
 
 The database is written to a temporary file beside the target and renamed
 into place, so a failed or interrupted build leaves the previous database as
@@ -9,23 +9,34 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 import dutylist
+from dutylist import labels
 from dutylist.errors import DatabaseError
-from dutylist.model import LIST_KINDS, SIDES, Catalog
-from dutylist.query import SCHEMA_VERSION, backup_path, sha256_file
+from dutylist.ids import LIST_KINDS, SIDES
+from dutylist.paths import backup_path, sha256_file
+from dutylist.store.schema import (
+    FTS_COLUMNS,
+    FTS_TABLES,
+    INDEXES_SQL,
+    NAME_COLUMNS,
+    SCHEMA_VERSION,
+    TABLES_SQL,
+)
 from dutylist.textsearch import index_streams
 
-FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
-NAME_COLUMNS = ("name_bi", "name_uni")
+if TYPE_CHECKING:
+    from dutylist.model import Catalog
+
+
 def build_database(
     catalog: Catalog,
     target: Path,
@@ -46,7 +57,9 @@ def build_database(
         )
         os.close(handle)
     except OSError as exc:
-        raise DatabaseError(f"无法写入 {target.parent}：{exc.strerror or exc}") from None
+        raise DatabaseError(
+            labels.CANNOT_WRITE.format(path=target.parent, reason=exc.strerror or exc)
+        ) from None
     tmp = Path(tmp_name)
     try:
         os.unlink(tmp)  # sqlite-utils creates the file itself
@@ -60,7 +73,9 @@ def build_database(
         os.replace(tmp, target)
         return backup
     except OSError as exc:
-        raise DatabaseError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        raise DatabaseError(
+            labels.CANNOT_WRITE.format(path=target, reason=exc.strerror or exc)
+        ) from None
     finally:
         for leftover in (tmp, tmp.with_suffix(".bak.tmp")):
             with contextlib.suppress(FileNotFoundError):
@@ -82,14 +97,14 @@ def _write(
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
         _create_schema(db)
-        for table in ("duties_fts", "names_fts"):
+        for table in FTS_TABLES:
             # Merge index segments less eagerly during the bulk insert.
             db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 8)")
             db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('crisismerge', 64)")
         with db.conn:
             _insert(db, catalog, synonyms)
             _insert_metadata(db, catalog, source, synonyms_source, tool_version, source_label)
-        for table in ("duties_fts", "names_fts"):
+        for table in FTS_TABLES:
             db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         db.execute("PRAGMA journal_mode = DELETE")
         db.execute("ANALYZE")
@@ -102,63 +117,7 @@ def _write(
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:
-    db.table("metadata").create({"key": str, "value": str}, pk="key")
-    db.table("departments").create(
-        {"id": int, "name": str, "aliases": str}, pk="id", not_null={"name"}
-    )
-    db.table("department_aliases").create(
-        {"alias": str, "department_id": int},
-        pk="alias",
-        foreign_keys=[("department_id", "departments", "id")],
-    )
-    db.table("duties").create(
-        {
-            "rowid": int,
-            "id": str,
-            "list": str,
-            "seq": int,
-            "category": str,
-            "name": str,
-            "departments": str,
-            "note": str,
-        },
-        pk="rowid",
-        not_null={"id", "list", "seq", "category", "name"},
-    )
-    db.table("duty_departments").create(
-        {"duty_id": str, "department_id": int, "position": int},
-        pk=("duty_id", "position"),
-        foreign_keys=[("duty_id", "duties", "id"), ("department_id", "departments", "id")],
-    )
-    db.table("blocks").create(
-        {
-            "id": int,
-            "duty_id": str,
-            "side": str,
-            "position": int,
-            "heading": str,
-            "department": str,
-            "numbered": int,
-        },
-        pk="id",
-        foreign_keys=[("duty_id", "duties", "id")],
-    )
-    db.table("steps").create(
-        {"block_id": int, "position": int, "text": str},
-        pk=("block_id", "position"),
-        foreign_keys=[("block_id", "blocks", "id")],
-    )
-    db.table("synonyms").create(
-        {"word": str, "target": str, "position": int}, pk=("word", "position")
-    )
-    # FTS5's bm25 normalises by the length of the whole row, so a long list of
-    # steps would drown a match in a short name. Names get an index of their own,
-    # used to rank the items whose name matches, which are listed first.
-    for table, columns in (("duties_fts", FTS_COLUMNS), ("names_fts", NAME_COLUMNS)):
-        db.execute(
-            f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
-            "content='', tokenize='unicode61 remove_diacritics 0', detail='full')"
-        )
+    db.executescript(TABLES_SQL)
 
 
 def _insert(
@@ -171,14 +130,11 @@ def _insert(
     for number, department in enumerate(catalog.departments, start=1):
         dept_ids[department.name] = number
         aliases_of[department.name] = department.aliases
-        dept_rows.append(
-            {
-                "id": number,
-                "name": department.name,
-                "aliases": json.dumps(list(department.aliases), ensure_ascii=False),
-            }
+        dept_rows.append({"id": number, "name": department.name})
+        alias_rows.extend(
+            {"alias": alias, "department_id": number, "position": position}
+            for position, alias in enumerate(department.aliases)
         )
-        alias_rows.extend({"alias": a, "department_id": number} for a in department.aliases)
     db.table("departments").insert_all(dept_rows)
     db.table("department_aliases").insert_all(alias_rows)
 
@@ -197,7 +153,6 @@ def _insert(
                 "seq": duty.seq,
                 "category": duty.category,
                 "name": duty.name,
-                "departments": "、".join(duty.departments),
                 "note": duty.note,
             }
         )
@@ -241,20 +196,16 @@ def _insert(
         fts_rows,
     )
     db.conn.executemany(
-        "INSERT INTO names_fts (rowid, name_bi, name_uni) VALUES (?, ?, ?)",
+        f"INSERT INTO names_fts (rowid, {', '.join(NAME_COLUMNS)}) VALUES (?, ?, ?)",
         (row[:3] for row in fts_rows),
     )
-    db.table("duties").create_index(["list", "seq"], unique=True)
-    db.table("duties").create_index(["id"], unique=True)
-    db.table("duties").create_index(["category"])
-    db.table("duty_departments").create_index(["department_id"])
-    db.table("blocks").create_index(["duty_id"])
+    for statement in INDEXES_SQL:
+        db.execute(statement)
     db.table("synonyms").insert_all(
         {"word": word, "target": target, "position": position}
         for word, targets in synonyms.items()
         for position, target in enumerate(targets)
     )
-
 
 
 def _join_streams(texts: Iterable[str]) -> tuple[str, str]:

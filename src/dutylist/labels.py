@@ -1,0 +1,244 @@
+"""Every word a user reads: the glossary (../shared/GLOSSARY.md) in code.
+
+Titles, column headers, verdicts, list names and the fixed phrases of
+messages live here, so that one word is spelled the same everywhere and a
+change of wording is one edit. Templates use ``str.format`` fields.
+The YAML checker's messages stay in ``source`` beside the keys they name.
+
+Pure data: imported on every query path, so nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from dutylist.ids import ListKind
+
+# ---------------------------------------------------------------- the document's words
+
+LIST_TITLES: Final[dict[ListKind, str]] = {
+    "basic": "基本履职事项",
+    "coordinated": "配合履职事项",
+    "withdrawn": "上级部门收回事项",
+}
+"""What each list is called, in the document's words."""
+
+LIST_SHORT: Final[dict[ListKind, str]] = {
+    "basic": "基本", "coordinated": "配合", "withdrawn": "收回",
+}
+"""Short list names, as in counts (``基本 103 项``) and accepted by ``--list``."""
+
+LIST_NAMES: Final[dict[str, ListKind]] = {
+    "basic": "basic", "b": "basic", "基本": "basic", "基本履职事项": "basic",
+    "coordinated": "coordinated", "c": "coordinated", "配合": "coordinated",
+    "配合履职事项": "coordinated",
+    "withdrawn": "withdrawn", "w": "withdrawn", "收回": "withdrawn",
+    "上级部门收回事项": "withdrawn",
+}
+"""Every spelling ``--list`` accepts (lower-cased), to its list kind."""
+
+WHOSE: Final[dict[ListKind, str]] = {
+    "basic": "本乡负责", "coordinated": "配合", "withdrawn": "已收回 →",
+}
+"""Whose duty an item is: the verdict shown before the departments."""
+
+FIELD_TITLES: Final = {
+    "id": "编号",
+    "list": "清单",
+    "seq": "序号",
+    "category": "事项类别",
+    "name": "事项名称",
+    "departments": "对应上级部门",
+    "upper_duties": "上级部门职责",
+    "township_duties": "乡镇配合职责",
+    "note": "备注",
+    "whose": "职责归属",
+    "matched": "匹配内容",
+    "department": "部门",
+    "total": "合计",
+}
+"""Column and field titles."""
+
+WITHDRAWN_FIELD_TITLES: Final = {
+    **FIELD_TITLES, "departments": "承接部门", "upper_duties": "工作方式",
+}
+"""The withdrawn list names its columns differently (承接部门 / 工作方式)."""
+
+DEPARTMENTS_TITLE: Final = "对应上级部门 / 承接部门"
+
+CHINESE_NUMERALS: Final = "一二三四五六七八九十"
+
+
+def heading_label(heading: str, index: int) -> str:
+    """A section heading as printed: ``一、分户工作`` (the numeral is not stored)."""
+    numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+    return f"{numeral}、{heading}"
+
+
+def whose(kind: ListKind, departments: list[str] | tuple[str, ...]) -> str:
+    """``本乡负责`` / ``配合 木垒县民政局`` / ``已收回 → 木垒县民政局``."""
+    label = WHOSE[kind]
+    if kind == "basic":
+        return label
+    return f"{label} {'、'.join(departments)}"
+
+
+def counts_text(counts: dict[ListKind, int]) -> str:
+    """``基本 103 项，配合 101 项，收回 37 项``."""
+    return "，".join(f"{LIST_SHORT[kind]} {n} 项" for kind, n in counts.items())
+
+
+def shorten(text: str, width: int = 30) -> str:
+    """Text echoed back to the person (a query in a title or message): cut, with …, if long."""
+    return text if len(text) <= width else text[:width] + "…"
+
+
+# ---------------------------------------------------------------- tables
+
+SEARCH_TITLE: Final = "“{query}” 的搜索结果"
+SEARCH_PARTIAL_TITLE: Final = "（部分匹配：没有同时包含所有词的事项）"
+FILTER_TITLE: Final = "{label}：{count} 项"
+COUNTS_TITLE: Final = "{what}（按清单计数）"
+BASIC_DETAIL: Final = "本乡负责的基本履职事项：由本乡自行履职，清单未拆分上级部门与乡镇的步骤。"
+WITHDRAWN_PANEL: Final = "承接部门及工作方式：{departments}"
+UPPER_PANEL: Final = "上级部门职责（{departments}）"
+TOWNSHIP_PANEL: Final = "乡镇配合职责（本乡）"
+
+INFO_LABELS: Final = {
+    "database": "数据库",
+    "origin": "来源",
+    "title": "清单",
+    "doc_number": "文号",
+    "date": "日期",
+    "version": "版本",
+    "count_basic": "基本履职事项",
+    "count_coordinated": "配合履职事项",
+    "count_withdrawn": "上级部门收回事项",
+    "department_count": "部门数",
+    "synonym_count": "同义词数",
+    "built_at": "构建时间",
+    "tool_version": "工具版本",
+    "source_path": "源文件",
+    "source_sha256": "源文件 sha256",
+    "schema_version": "数据库结构版本",
+}
+"""``info`` fields in the order shown, with their labels."""
+
+ORIGIN_LABELS: Final = {
+    "--db": "--db 参数指定",
+    "DUTYLIST_DB": "环境变量 DUTYLIST_DB 指定",
+    "user": "本机用户构建（dutylist build）",
+    "bundled": "安装包自带",
+}
+"""Where the database in use came from (``paths.DbChoice.origin``)."""
+
+# ---------------------------------------------------------------- revisions
+
+DOCUMENT_LABELS: Final = {
+    "township": "乡镇",
+    "county": "县",
+    "title": "清单名称",
+    "source": "来源",
+    "doc_number": "文号",
+    "date": "日期",
+    "version": "版本",
+    **{f"title_{kind}": f"{title}清单标题" for kind, title in LIST_TITLES.items()},
+}
+LINE_LABELS: Final = {"heading": "标题", "department": "部门", "numbered": "编号"}
+YES: Final = "是"
+NO: Final = "否"
+NONE: Final = "无"
+NO_CHANGE: Final = "无变化"
+BLOCK_AT: Final = "第{block}块"
+STEP_AT: Final = "第{step}步"
+RENUMBERED_ID: Final = "{new}（原 {old}）"
+SUMMARY_DOCUMENT: Final = "清单信息变更：{changes}"
+SUMMARY_DOCUMENT_CHANGE: Final = "{label}（{old} → {new}）"
+SUMMARY_DEPT_ADDED: Final = "新增部门 {count} 个：{names}"
+SUMMARY_DEPT_REMOVED: Final = "删除部门 {count} 个：{names}"
+SUMMARY_DEPT_RENAMED: Final = "部门更名 {count} 个：{names}"
+SUMMARY_DEPT_ALIASES: Final = "部门简称变更 {count} 个：{names}"
+SUMMARY_ADDED: Final = "新增 {count} 项：{ids}"
+SUMMARY_REMOVED: Final = "删除 {count} 项：{ids}"
+SUMMARY_CHANGED: Final = "修改 {count} 项：{ids}"
+SUMMARY_MOVED: Final = "移动 {count} 项：{ids}"
+SUMMARY_RENUMBERED: Final = "重新编号 {count} 项：{ids}"
+DIFF_OLD: Final = "旧：{revision}"
+DIFF_NEW: Final = "新：{revision}"
+DIFF_SUMMARY: Final = "摘要：{line}"
+DIFF_DOCUMENT_SECTION: Final = "== 清单信息 =="
+DIFF_DEPARTMENTS_SECTION: Final = "== 部门 =="
+DIFF_RENUMBERED_SECTION: Final = "== 重新编号 =="
+DIFF_ALIASES: Final = "{name} 简称："
+DIFF_ADDED_ITEM: Final = "+ 新增"
+DIFF_REMOVED_ITEM: Final = "- 删除"
+DIFF_CHANGED_ITEM: Final = "~ 修改 {id} {name}"
+DIFF_MOVED_ITEM: Final = "> 移动 {old_id} → {new_id} {name}（{where}）"
+
+# ---------------------------------------------------------------- messages
+
+ERROR_LINE: Final = "错误：{message}"
+PROBLEMS_TOTAL: Final = "错误：共 {count} 个问题，未写入任何内容。"
+ABORTED: Final = "已中止。"
+INTERNAL_ERROR: Final = "内部错误：{detail}（设置 DUTYLIST_DEBUG=1 可查看详情）"
+WARNING: Final = "警告：{message}"
+DATABASE_DAMAGED: Final = "数据库读取失败，可能已损坏：{error}（请重新构建）"
+DATABASE_MISSING: Final = (
+    "{path}：数据库不存在（用 dutylist build 构建，或用 --db / DUTYLIST_DB 指定）"
+)
+NOT_A_DATABASE_FILE: Final = "{path}：不是数据库文件"
+NOT_A_DUTYLIST_DATABASE: Final = "{path}：不是 dutylist 数据库，或文件已损坏（{error}）"
+SCHEMA_UNSUPPORTED: Final = (
+    "{path}：数据库结构版本 {found} 不受支持（应为 {expected}），请用 dutylist build 重新构建"
+)
+DATABASE_UNREADABLE: Final = "{path}：无法读取数据库（{error}）"
+DATABASE_MISSING_DOCUMENT: Final = "数据库缺少清单信息：{keys}，请用 dutylist build 重新构建"
+DATABASE_UNKNOWN_LIST: Final = "数据库中的事项 {id} 属于未知清单 {kind!r}"
+CANNOT_WRITE: Final = "无法写入 {path}：{reason}"
+FILE_MISSING: Final = "{path}：文件不存在"
+NOT_A_FILE: Final = "{path}：不是文件（应为清单 YAML 或 dutylist 数据库）"
+FILE_UNREADABLE: Final = "{path}：无法读取（{reason}）"
+STALE_DATABASE: Final = "数据库比源文件 {source} 旧（源文件在构建后已修改），请运行 dutylist build"
+
+EMPTY_QUERY: Final = "查询词不能为空"
+EMPTY_QUERY_EXAMPLE: Final = "查询词不能为空；例如：dutylist search 低保"
+STDIN_AND_WORDS: Final = "--stdin 与查询词不能同时使用"
+STDIN_EMPTY: Final = "标准输入中没有查询词"
+UNKNOWN_LIST: Final = "未知的清单 {kind!r}（应为 basic、coordinated 或 withdrawn）"
+BAD_LIST: Final = "{value!r}：应为 basic、coordinated 或 withdrawn"
+BAD_FORMAT: Final = "{value!r}：应为 {formats} 之一"
+EMPTY_CATEGORY: Final = "事项类别不能为空"
+AMBIGUOUS_CATEGORY: Final = "事项类别“{text}”不明确，可能是：{choices}"
+UNKNOWN_CATEGORY: Final = "没有事项类别“{text}”{suggestion}"
+EMPTY_DEPARTMENT: Final = "部门名称不能为空"
+AMBIGUOUS_DEPARTMENT: Final = "部门“{text}”不明确，可能是：{choices}"
+UNKNOWN_DEPARTMENT: Final = "没有部门“{text}”{suggestion}"
+SUGGESTION: Final = "；您是不是要找：{choices}？"
+NOT_AN_ID: Final = "“{text}”不是事项编号（例如 B28、C16、W1）"
+UNKNOWN_ID: Final = "没有事项 {id}（该清单编号为 1–{top}）"
+NO_SOURCE: Final = "请指定清单 YAML 文件（当前目录下没有 data/duties.yaml）"
+NO_BACKUP: Final = "没有可恢复的备份：{backup} 不存在"
+SEP: Final = "、"
+
+NOTE_QUERY_CUT: Final = "提示：查询过长，只用了前 {chars} 个字符。"
+NOTE_PARTIAL: Final = "提示：没有同时匹配所有词的事项，以下是“{query}”的部分匹配结果。"
+NOTE_MORE: Final = "提示：共 {total} 条，显示前 {shown} 条（用 --limit 0 看全部）。"
+NOTE_NOTHING_FOUND: Final = "没有找到与“{query}”相关的事项。"
+NOTE_BATCH: Final = "共 {count} 个查询：{missing} 个没有结果，{partial} 个为部分匹配。"
+NOTE_NO_MATCHING_ITEMS: Final = "没有符合条件的事项。"
+NOTE_BUILT: Final = "已构建 {target}：{counts}；同义词 {synonyms} 条。"
+NOTE_BACKUP: Final = "原数据库已备份为 {backup}；恢复请运行：{command}"
+NOTE_VALID: Final = "{path}：校验通过（{counts}；同义词 {synonyms} 条）。"
+NOTE_COMPARED_WITH: Final = "与当前数据库 {target} 相比："
+NOTE_RESTORED: Final = "已恢复 {target}（被替换的数据库保存为 {backup}，再次运行 restore 可撤销）。"
+SYNONYM_WARNING: Final = "警告：{path}：{warning}"
+
+# ---------------------------------------------------------------- help
+
+APP_HELP: Final = """查询 大南沟乌孜别克族乡（木垒县）履职事项清单：这件事是谁的职责，具体怎么做。
+
+Search the official duty list (履职事项清单) of 大南沟乌孜别克族乡, 木垒县.
+
+Example: dutylist search 低保
+"""

@@ -1,0 +1,103 @@
+"""Every output: one ``emit`` per command, tables for a terminal, plain formats for pipes.
+
+A command returns an ``Output``: a payload (what it found), the format, its
+exit code and the notes that follow the data. ``emit`` writes it: ``table``
+through ``render.tables`` (the only module with rich, imported lazily),
+tsv/csv/json/jsonl through ``render.plain`` (standard library only), a diff
+through ``render.diff``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+
+from dutylist.errors import EXIT_OK, note
+
+if TYPE_CHECKING:
+    from dutylist.query import DutyDetail, DutyRow, SearchResult
+    from dutylist.revisions import CatalogDiff
+
+FORMATS = ("table", "tsv", "csv", "json", "jsonl")
+
+
+def default_format(stream: TextIO | None = None) -> str:
+    """``table`` for a terminal, ``tsv`` when piped."""
+    stream = stream or sys.stdout
+    try:
+        return "table" if stream.isatty() else "tsv"
+    except (AttributeError, ValueError):
+        return "tsv"
+
+
+# ---------------------------------------------------------------- payloads
+
+
+@dataclass(frozen=True)
+class Searches:
+    """Search results; ``batch`` (``--stdin``) adds the query to every record."""
+
+    results: Sequence[SearchResult]
+    batch: bool = False
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Items of a filter, under a title (shown in a table only)."""
+
+    rows: Sequence[DutyRow]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Items per list of each category or department; ``key`` is category or department."""
+
+    entries: Sequence[dict[str, Any]]
+    key: str
+
+
+@dataclass(frozen=True)
+class Detail:
+    detail: DutyDetail
+
+
+@dataclass(frozen=True)
+class Info:
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Diff:
+    diff: CatalogDiff
+
+
+Payload: TypeAlias = "Searches | Rows | Counts | Detail | Info | Diff"
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a command returns: the payload, how to write it, its exit code, notes after it."""
+
+    payload: Payload
+    fmt: str
+    code: int = EXIT_OK
+    notes: Sequence[str] = field(default_factory=tuple)
+
+
+def emit(output: Output, out: TextIO | None = None) -> None:
+    """Write an output: the data on stdout (flushed), then the notes on stderr."""
+    out = out or sys.stdout
+    if output.fmt == "table":
+        from dutylist.render.tables import make_console, print_payload
+
+        print_payload(output.payload, make_console(out))
+    else:
+        from dutylist.render.plain import write_payload
+
+        write_payload(output.payload, output.fmt, out)
+    out.flush()  # the notes follow the results on a terminal
+    for line in output.notes:
+        note(line)

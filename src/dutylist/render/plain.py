@@ -1,0 +1,184 @@
+"""tsv, csv, json and jsonl: the standard library only, never Rich.
+
+tsv has no header (one record a line, for ``cut`` and ``awk``); csv has a
+header; json is one array (or object); jsonl one object a line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from dutylist import labels
+from dutylist.render import Counts, Detail, Diff, Info, Payload, Rows, Searches
+
+if TYPE_CHECKING:
+    from dutylist.query import BlockView, DutyDetail, DutyRow, SearchResult
+
+LIST_FIELDS = ["id", "list", "seq", "category", "name", "departments", "whose", "note"]
+SEARCH_FIELDS = [
+    "id", "list", "seq", "category", "name", "departments", "whose",
+    "score", "matched", "matched_in", "partial", "note",
+]
+STEP_FIELDS = ["id", "side", "block", "heading", "department", "number", "text"]
+COUNT_FIELDS = ["basic", "coordinated", "withdrawn", "total"]
+
+
+def cell(value: Any) -> str:
+    """A value as one tsv/csv cell: lists joined with 、, no tabs or line breaks."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        value = labels.SEP.join(str(v) for v in value)
+    return " ".join(str(value).replace("\t", " ").splitlines())
+
+
+def write_records(
+    records: Sequence[dict[str, Any]], fields: Sequence[str], fmt: str, out: TextIO
+) -> None:
+    """Write dicts as tsv (no header), csv (header), json (array) or jsonl."""
+    if fmt == "json":
+        out.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({f: cell(record.get(f)) for f in fields})
+        out.write(buffer.getvalue())
+    elif fmt == "tsv":
+        for record in records:
+            out.write("\t".join(cell(record.get(f)) for f in fields) + "\n")
+    else:  # pragma: no cover - the CLI checks formats
+        raise ValueError(fmt)
+
+
+def _write_object(data: dict[str, Any], fmt: str, out: TextIO) -> None:
+    """One object as json (indented) or jsonl (one line)."""
+    out.write(json.dumps(data, ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n")
+
+
+# ---------------------------------------------------------------- records
+
+
+def row_record(row: DutyRow, *, search: bool = False) -> dict[str, Any]:
+    """An item as listed: the data and whose duty it is (``whose``)."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "list": row.list,
+        "seq": row.seq,
+        "category": row.category,
+        "name": row.name,
+        "departments": list(row.departments),
+        "whose": labels.whose(row.list, row.departments),
+    }
+    if search:
+        data["score"] = round(row.score, 4) if row.score is not None else None
+        data["matched"] = row.matched
+        data["matched_in"] = row.matched_in
+    data["note"] = row.note
+    return data
+
+
+def search_records(result: SearchResult, *, with_query: bool = False) -> list[dict[str, Any]]:
+    records = []
+    for row in result.rows:
+        data = {**row_record(row, search=True), "partial": result.partial}
+        record = {"query": result.query} if with_query else {}
+        record.update((name, data[name]) for name in SEARCH_FIELDS)
+        records.append(record)
+    return records
+
+
+def _block_record(block: BlockView) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if block.heading:
+        data["heading"] = block.heading
+    if block.department:
+        data["department"] = block.department
+    data["numbered"] = block.numbered
+    data["steps"] = list(block.steps)
+    return data
+
+
+def detail_record(detail: DutyDetail) -> dict[str, Any]:
+    """show-steps as one object: the item, then its duties cells."""
+    data = row_record(detail.row)
+    data["upper_duties"] = [_block_record(b) for b in detail.upper]
+    data["township_duties"] = [_block_record(b) for b in detail.township]
+    return data
+
+
+def step_records(detail: DutyDetail) -> list[dict[str, Any]]:
+    """One record per step (tsv/csv of show-steps); a basic item is one record of its text."""
+    row = detail.row
+    if row.list == "basic":
+        return [
+            {"id": row.id, "side": "township", "block": 1, "heading": None,
+             "department": None, "number": None, "text": row.name}
+        ]
+    records = []
+    for side, blocks in (("upper", detail.upper), ("township", detail.township)):
+        for block_number, block in enumerate(blocks, start=1):
+            for number, text in enumerate(block.steps, start=1):
+                records.append(
+                    {
+                        "id": row.id,
+                        "side": side,
+                        "block": block_number,
+                        "heading": block.heading,
+                        "department": block.department,
+                        "number": number if block.numbered else None,
+                        "text": text,
+                    }
+                )
+    return records
+
+
+def _write_info(info: dict[str, Any], fmt: str, out: TextIO) -> None:
+    if fmt in ("json", "jsonl"):
+        _write_object(info, fmt, out)
+    elif fmt == "csv":
+        write_records([info], [k for k in labels.INFO_LABELS if k in info], "csv", out)
+    else:
+        for key in labels.INFO_LABELS:
+            if info.get(key) is not None:
+                out.write(f"{key}\t{cell(info[key])}\n")
+
+
+def write_payload(payload: Payload, fmt: str, out: TextIO) -> None:
+    """Any command's payload in a plain format."""
+    if isinstance(payload, Searches):
+        records = [
+            record
+            for result in payload.results
+            for record in search_records(result, with_query=payload.batch)
+        ]
+        fields = (["query"] if payload.batch else []) + SEARCH_FIELDS
+        write_records(records, fields, fmt, out)
+    elif isinstance(payload, Rows):
+        write_records([row_record(r) for r in payload.rows], LIST_FIELDS, fmt, out)
+    elif isinstance(payload, Counts):
+        write_records(payload.entries, [payload.key, *COUNT_FIELDS], fmt, out)
+    elif isinstance(payload, Detail):
+        if fmt in ("json", "jsonl"):
+            _write_object(detail_record(payload.detail), fmt, out)
+        else:
+            write_records(step_records(payload.detail), STEP_FIELDS, fmt, out)
+    elif isinstance(payload, Info):
+        _write_info(payload.data, fmt, out)
+    elif isinstance(payload, Diff):
+        if fmt in ("json", "jsonl"):
+            out.write(payload.diff.to_json(indent=None if fmt == "jsonl" else 2) + "\n")
+        else:
+            from dutylist.render.diff import text_lines
+
+            out.write("\n".join(text_lines(payload.diff)) + "\n")

@@ -1,0 +1,60 @@
+"""YAML source -> model, every problem reported as ``file:line: message``.
+
+- ``source.checker``: YAML read as nodes (safe, no anchors), the ``Checker``
+  that collects problems in the YAML's own key names.
+- ``source.catalog``: ``data/duties.yaml`` -> ``Catalog``.
+- ``source.synonyms``: ``data/synonyms.yaml`` -> ``{word: [targets]}``.
+
+Off the query path: yaml is imported here at module level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dutylist import labels
+from dutylist.errors import UsageError
+from dutylist.model import Catalog
+from dutylist.source.catalog import SCHEMA_VERSION, load_catalog, parse_catalog
+from dutylist.source.synonyms import load_synonyms, synonym_targets_not_found, synonyms_beside
+
+__all__ = [
+    "SCHEMA_VERSION", "Loaded", "default_source", "load_catalog", "load_source",
+    "load_synonyms", "parse_catalog", "synonym_targets_not_found", "synonyms_beside",
+]
+
+
+def default_source() -> Path | None:
+    """``data/duties.yaml`` of the checkout the user is in, if any."""
+    candidate = Path.cwd() / "data" / "duties.yaml"
+    return candidate if candidate.is_file() else None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated source with its synonyms, as build and validate use it."""
+
+    path: Path
+    catalog: Catalog
+    synonyms_path: Path | None
+    synonyms: dict[str, list[str]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_source(source: Path | None, synonyms: Path | None = None) -> Loaded:
+    """The list (default: ./data/duties.yaml) and its synonyms (default: beside it), validated.
+
+    ``warnings`` names synonym targets found nowhere in the list.
+    """
+    path = source or default_source()
+    if path is None:
+        raise UsageError(labels.NO_SOURCE)
+    catalog = load_catalog(path)
+    synonyms_path = synonyms or synonyms_beside(path)
+    synonym_map = load_synonyms(synonyms_path) if synonyms_path else {}
+    warnings = [
+        labels.SYNONYM_WARNING.format(path=synonyms_path, warning=warning)
+        for warning in synonym_targets_not_found(catalog, synonym_map)
+    ]
+    return Loaded(Path(path), catalog, synonyms_path, synonym_map, warnings)

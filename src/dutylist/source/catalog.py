@@ -1,0 +1,264 @@
+"""The duties YAML -> model (``Catalog``), validated with every problem reported."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import yaml
+
+from dutylist.errors import SourceError
+from dutylist.model import (
+    LIST_KINDS,
+    Block,
+    Catalog,
+    Department,
+    Document,
+    Duty,
+    DutyList,
+    ListKind,
+    make_id,
+)
+from dutylist.source.checker import BOOL, Checker, compose, read
+
+SCHEMA_VERSION = 1
+
+_TOP_KEYS = {"schema", "document", "departments", "lists"}
+_DOCUMENT_KEYS = {"township", "county", "title", "source", "doc_number", "date", "version"}
+_DOCUMENT_REQUIRED = ("township", "county", "title")
+_DEPARTMENT_KEYS = {"name", "aliases"}
+_LIST_KEYS = {"title", "items"}
+_ITEM_KEYS: dict[ListKind, set[str]] = {
+    "basic": {"seq", "category", "name", "note"},
+    "coordinated": {
+        "seq", "category", "name", "departments", "upper_duties", "township_duties", "note",
+    },
+    "withdrawn": {"seq", "category", "name", "departments", "upper_duties", "note"},
+}
+_BLOCK_KEYS = {"heading", "department", "numbered", "steps"}
+
+
+def load_catalog(path: str | os.PathLike[str]) -> Catalog:
+    """Read and validate a duties YAML file; raise SourceError listing every problem."""
+    return parse_catalog(*read(path))
+
+
+def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
+    """Validate YAML text and build the model; raise SourceError listing every problem."""
+    root = compose(text, path)
+    if root is None:
+        raise SourceError([f"{path}:1: 文件为空"])
+
+    check = Checker(path, [])
+    top = check.mapping(root, "文件", _TOP_KEYS)
+    if not isinstance(root, yaml.MappingNode):
+        raise SourceError(check.problems)
+    schema = check.integer(top.get("schema"), "schema", root) if top else None
+    if schema is not None and schema != SCHEMA_VERSION:
+        check.add(top["schema"], f"不支持 schema {schema}（应为 {SCHEMA_VERSION}）")
+    document = _document(check, top.get("document"), root)
+    departments = _departments(check, top.get("departments"), root)
+    known = _known_departments(check, departments)
+    lists: dict[ListKind, DutyList] = {}
+    lists_node = top.get("lists")
+    if lists_node is None:
+        if top:
+            check.add(root, "缺少 lists")
+    else:
+        list_map = check.mapping(lists_node, "lists", set(LIST_KINDS))
+        for kind in LIST_KINDS:
+            if kind not in list_map:
+                check.add(lists_node, f"缺少 lists.{kind}")
+                continue
+            duty_list = _duty_list(check, kind, list_map[kind], known)
+            if duty_list is not None:
+                lists[kind] = duty_list
+    if check.problems:
+        raise SourceError(check.problems)
+    assert document is not None
+    return Catalog(document=document, departments=tuple(d for d, _ in departments), lists=lists)
+
+
+def _document(check: Checker, node: yaml.Node | None, root: yaml.Node) -> Document | None:
+    if node is None:
+        check.add(root, "缺少 document")
+        return None
+    fields = check.mapping(node, "document", _DOCUMENT_KEYS)
+    values: dict[str, Any] = {}
+    for key in _DOCUMENT_REQUIRED:
+        values[key] = check.text(fields.get(key), f"document.{key}", node)
+    for key in sorted(_DOCUMENT_KEYS - set(_DOCUMENT_REQUIRED)):
+        values[key] = check.optional_text(fields.get(key), f"document.{key}")
+    if any(values[key] is None for key in _DOCUMENT_REQUIRED):
+        return None
+    return Document(**values)
+
+
+def _departments(
+    check: Checker, node: yaml.Node | None, root: yaml.Node
+) -> list[tuple[Department, yaml.Node]]:
+    if node is None:
+        check.add(root, "缺少 departments")
+        return []
+    result: list[tuple[Department, yaml.Node]] = []
+    for entry in check.sequence(node, "departments"):
+        fields = check.mapping(entry, "一个部门", _DEPARTMENT_KEYS)
+        if not fields:
+            continue
+        name = check.text(fields.get("name"), "部门的 name", entry)
+        aliases: list[str] = []
+        for alias_node in check.sequence(fields.get("aliases"), "部门的 aliases"):
+            alias = check.text(alias_node, "部门简称", entry)
+            if alias is not None:
+                aliases.append(alias)
+        if name is not None:
+            result.append((Department(name=name, aliases=tuple(aliases)), entry))
+    return result
+
+
+def _known_departments(
+    check: Checker, departments: list[tuple[Department, yaml.Node]]
+) -> set[str]:
+    """Full names, after reporting names and aliases declared twice."""
+    owner: dict[str, str] = {}
+    for department, node in departments:
+        for label in (department.name, *department.aliases):
+            previous = owner.get(label)
+            if previous is not None and (previous != department.name or label == department.name):
+                check.add(node, f"部门名称或简称 {label!r} 重复声明")
+            owner.setdefault(label, department.name)
+    return {department.name for department, _ in departments}
+
+
+def _duty_list(
+    check: Checker, kind: ListKind, node: yaml.Node, known: set[str]
+) -> DutyList | None:
+    fields = check.mapping(node, f"lists.{kind}", _LIST_KEYS)
+    if not fields:
+        return None
+    title = check.text(fields.get("title"), f"lists.{kind}.title", node)
+    items_node = fields.get("items")
+    if items_node is None:
+        check.add(node, f"缺少 lists.{kind}.items")
+        return None
+    duties: list[Duty] = []
+    seen: dict[int, yaml.Node] = {}
+    for item_node in check.sequence(items_node, f"lists.{kind}.items"):
+        duty = _duty(check, kind, item_node, known)
+        if duty is None:
+            continue
+        if duty.seq in seen:
+            first = seen[duty.seq].start_mark.line + 1
+            check.add(item_node, f"事项编号 {duty.id} 重复（首次出现在第 {first} 行）")
+            continue
+        seen[duty.seq] = item_node
+        if duty.seq != len(duties) + 1:
+            check.add(
+                item_node,
+                f"{duty.id}：序号 seq {duty.seq} 不连续，应为 {len(duties) + 1}"
+                "（seq 须依次为 1、2、3……，不能跳号或乱序）",
+            )
+        duties.append(duty)
+    if isinstance(items_node, yaml.SequenceNode) and not items_node.value:
+        check.add(items_node, f"lists.{kind}.items 为空")
+    if title is None:
+        return None
+    return DutyList(kind=kind, title=title, items=tuple(duties))
+
+
+def _duty(check: Checker, kind: ListKind, node: yaml.Node, known: set[str]) -> Duty | None:
+    fields = check.mapping(node, f"lists.{kind} 中的一个事项", _ITEM_KEYS[kind])
+    if not fields:
+        return None
+    seq = check.integer(fields.get("seq"), "seq", node)
+    where = make_id(kind, seq) if seq is not None else f"lists.{kind} 中的一个事项"
+    if seq is not None and seq < 1:
+        check.add(fields["seq"], f"{where}：seq 须为 1 或更大")
+        seq = None
+    category = check.text(fields.get("category"), f"{where} 的 category", node)
+    name = check.text(fields.get("name"), f"{where} 的 name", node)
+    note = check.optional_text(fields.get("note"), f"{where} 的 note")
+    departments: list[str] = []
+    upper: tuple[Block, ...] = ()
+    township: tuple[Block, ...] = ()
+    if kind != "basic":
+        departments = _department_refs(check, fields.get("departments"), where, node, known)
+        upper = _blocks(check, fields.get("upper_duties"), f"{where} 的 upper_duties", node, known)
+    if kind == "coordinated":
+        township = _blocks(
+            check, fields.get("township_duties"), f"{where} 的 township_duties", node, known
+        )
+    if seq is None or category is None or name is None:
+        return None
+    return Duty(
+        list=kind,
+        seq=seq,
+        category=category,
+        name=name,
+        departments=tuple(departments),
+        upper_duties=upper,
+        township_duties=township,
+        note=note,
+    )
+
+
+def _department_refs(
+    check: Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
+) -> list[str]:
+    if node is None:
+        check.add(parent, f"{where}：缺少 departments")
+        return []
+    names: list[str] = []
+    for ref_node in check.sequence(node, f"{where} 的 departments"):
+        name = check.text(ref_node, f"{where} 的部门", node)
+        if name is None:
+            continue
+        if name not in known:
+            check.add(ref_node, f"{where}：部门 {name!r} 未在 departments 中声明")
+        elif name in names:
+            check.add(ref_node, f"{where}：部门 {name!r} 重复")
+        names.append(name)
+    if isinstance(node, yaml.SequenceNode) and not node.value:
+        check.add(node, f"{where}：departments 为空")
+    return names
+
+
+def _blocks(
+    check: Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
+) -> tuple[Block, ...]:
+    if node is None:
+        check.add(parent, f"缺少 {where}")
+        return ()
+    blocks: list[Block] = []
+    for block_node in check.sequence(node, where):
+        fields = check.mapping(block_node, f"{where} 中的一个块", _BLOCK_KEYS)
+        if not fields:
+            continue
+        heading = check.optional_text(fields.get("heading"), f"{where} 的 heading")
+        department = check.optional_text(fields.get("department"), f"{where} 的 department")
+        numbered = True
+        numbered_node = fields.get("numbered")
+        if numbered_node is not None:
+            if isinstance(numbered_node, yaml.ScalarNode) and numbered_node.tag == BOOL:
+                numbered = numbered_node.value.lower() in ("true", "yes", "on")
+            else:
+                check.add(numbered_node, f"{where}：numbered 应为 true 或 false")
+        steps: list[str] = []
+        steps_node = fields.get("steps")
+        if steps_node is None:
+            check.add(block_node, f"{where}：缺少 steps")
+        for step_node in check.sequence(steps_node, f"{where} 的 steps"):
+            step = check.text(step_node, f"{where} 的步骤", steps_node)
+            if step is not None:
+                steps.append(step)
+        if isinstance(steps_node, yaml.SequenceNode) and not steps_node.value:
+            check.add(steps_node, f"{where}：steps 为空")
+        blocks.append(
+            Block(steps=tuple(steps), heading=heading, department=department, numbered=numbered)
+        )
+    if isinstance(node, yaml.SequenceNode) and not node.value:
+        check.add(node, f"{where} 为空")
+    return tuple(blocks)
+
+
+

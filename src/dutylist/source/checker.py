@@ -1,0 +1,159 @@
+"""Reading YAML as nodes and checking them, every problem as ``file:line: message``.
+
+The YAML is composed into nodes (``yaml.compose`` with the safe loader) so each
+value keeps its line; nothing is ever constructed from a tag, so a
+``!!python/...`` tag is an error, not code. Anchors and aliases are refused.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from dutylist.errors import SourceError
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+# Scalars taken as text, exactly as written (a clerk may write a date or 2026.1 unquoted).
+_TEXT_TAGS = {STR, INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_PLAIN_TAGS = {STR, INT, BOOL, NULL, SEQ, MAP, "tag:yaml.org,2002:float",
+               "tag:yaml.org,2002:timestamp"}
+
+@dataclass
+class Checker:
+    """Collects problems while walking the node tree."""
+
+    path: str
+    problems: list[str]
+
+    def add(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(f"{self.path}:{line}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
+        """The keys of a mapping node, reporting unknown and duplicate keys."""
+        if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
+            self.add(node, f"{what}应为映射（键: 值）")
+            return {}
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.add(key_node, f"{what}有未知的键 {key!r}（可用的键：{known}）")
+                continue
+            if key in result:
+                self.add(key_node, f"{what}的键 {key!r} 重复")
+                continue
+            result[key] = value_node
+        return result
+
+    def text(self, node: yaml.Node | None, what: str, parent: yaml.Node | None) -> str | None:
+        """A required, non-empty string."""
+        if node is None:
+            self.add(parent, f"缺少 {what}")
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
+            self._bad_type(node, what, "文本")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.add(node, f"{what} 为空")
+            return None
+        if value != node.value:
+            self.add(node, f"{what} 首尾有空格")
+        return value
+
+    def optional_text(self, node: yaml.Node | None, what: str) -> str | None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL):
+            return None
+        return self.text(node, what, node)
+
+    def integer(self, node: yaml.Node | None, what: str, parent: yaml.Node) -> int | None:
+        if node is None:
+            self.add(parent, f"缺少 {what}")
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag != INT:
+            self._bad_type(node, what, "整数")
+            return None
+        try:
+            return int(node.value)
+        except ValueError:
+            self.add(node, f"{what} 应为整数，而不是 {node.value!r}")
+            return None
+
+    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
+            self._bad_type(node, what, "列表")
+            return []
+        return list(node.value)
+
+    def _bad_type(self, node: yaml.Node, what: str, expected: str) -> None:
+        if node.tag not in _PLAIN_TAGS:
+            self.add(node, f"{what}：不允许使用标签 {node.tag!r}（只接受普通 YAML）")
+        else:
+            self.add(node, f"{what} 应为{expected}")
+
+
+def read(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """(text, path as shown in messages) of a UTF-8 file, or SourceError."""
+    shown = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8"), shown
+    except FileNotFoundError:
+        raise SourceError([f"{shown}: 文件不存在"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError([f"{shown}: 无法读取：{exc}"]) from None
+
+
+def compose(text: str, path: str) -> yaml.Node | None:
+    """The YAML node tree (nothing constructed), or SourceError with the line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise SourceError([f"{path}:{line}: YAML 格式错误：{problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise SourceError([f"{path}:1: YAML 格式错误：{exc}"]) from None
+    if root is not None:
+        shared = _shared_nodes(root, path)
+        if shared:
+            raise SourceError(shared)
+    return root
+
+
+def _shared_nodes(root: yaml.Node, path: str) -> list[str]:
+    """Problems for YAML anchors/aliases: a node reached twice (``&a`` … ``*a``).
+
+    The list is plain data, so aliases are refused; this also keeps a crafted
+    file ("billion laughs") from making validation walk the same nodes forever.
+    """
+    seen: set[int] = set()
+    problems: list[str] = []
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            line = node.start_mark.line + 1
+            problems.append(f"{path}:{line}: 不支持 YAML 锚点和别名（& 与 *），请直接写出内容")
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return problems[:1]
+
+

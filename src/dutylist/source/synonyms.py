@@ -1,0 +1,77 @@
+"""The synonyms YAML: words people say -> words of the document."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from dutylist.errors import SourceError
+from dutylist.model import Catalog
+from dutylist.source.checker import MAP, Checker, compose, read
+
+_SYNONYM_KEYS = {"schema", "synonyms"}
+
+
+def load_synonyms(path: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """Read ``synonyms.yaml``: a mapping from a word people say to words of the document."""
+    text, shown = read(path)
+    root = compose(text, shown)
+    if root is None:
+        return {}
+    check = Checker(shown, [])
+    top = check.mapping(root, "同义词文件", _SYNONYM_KEYS)
+    result: dict[str, list[str]] = {}
+    table = top.get("synonyms")
+    if table is not None and not (isinstance(table, yaml.MappingNode) and table.tag == MAP):
+        check.add(table, "synonyms 应为映射（说法: [文件用词, …]）")
+    elif table is not None:
+        for key_node, value_node in table.value:
+            word = check.text(key_node, "同义词的说法", table)
+            if word is None:
+                continue
+            if word in result:
+                check.add(key_node, f"同义词 {word!r} 重复")
+                continue
+            if isinstance(value_node, yaml.ScalarNode):
+                targets = [check.text(value_node, f"{word!r} 的同义词", key_node)]
+            else:
+                targets = [
+                    check.text(n, f"{word!r} 的同义词", key_node)
+                    for n in check.sequence(value_node, f"{word!r} 的同义词")
+                ]
+            kept = [t for t in targets if t is not None]
+            if not kept:
+                check.add(value_node, f"{word!r} 的同义词为空")
+            result[word] = kept
+    if check.problems:
+        raise SourceError(check.problems)
+    return result
+
+
+def synonyms_beside(source: Path) -> Path | None:
+    """The ``synonyms.yaml`` next to a duties file, if there is one."""
+    candidate = Path(source).with_name("synonyms.yaml")
+    return candidate if candidate.is_file() else None
+
+
+def synonym_targets_not_found(catalog: Catalog, synonyms: dict[str, list[str]]) -> list[str]:
+    """Synonym targets that occur nowhere in the list, which could never match (a warning)."""
+    from dutylist.textsearch import segments
+
+    def flat(text: str) -> str:
+        return "".join(segments(text))
+
+    pieces = [
+        text for duty in catalog.duties() for text in (duty.name, *duty.departments,
+                                                         *duty.body_texts())
+    ]
+    everything = "\n".join(flat(piece) for piece in pieces)
+    return [
+        f"同义词 {word!r} 的 {target!r} 在清单中找不到，不会匹配任何事项"
+        for word, targets in synonyms.items()
+        for target in targets
+        if flat(target) not in everything
+    ]
+

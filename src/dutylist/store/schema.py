@@ -1,0 +1,235 @@
+"""The database schema and every reader of it (read-only, standard-library sqlite3).
+
+Each fact is stored once: a duty's departments only as ``duty_departments``
+rows (in printed order), a department's aliases only as
+``department_aliases`` rows. ``store.build`` creates the tables from
+``TABLES_SQL``; ``query`` and ``revisions`` read through the functions here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dutylist import labels
+from dutylist.errors import DatabaseError
+from dutylist.ids import LIST_KINDS, SIDES, ListKind
+
+if TYPE_CHECKING:
+    from dutylist.model import Catalog, DutyList
+
+SCHEMA_VERSION = "3"
+"""Version of the database layout; other versions are refused.
+
+2: separate name index. 3: departments and aliases stored once (no
+``duties.departments`` text, no ``departments.aliases`` JSON).
+"""
+
+FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
+"""Columns of ``duties_fts``: bigram and unigram streams of name, departments, steps."""
+NAME_COLUMNS = ("name_bi", "name_uni")
+"""Columns of ``names_fts``, which ranks the items whose name matches."""
+FTS_TABLES = {"duties_fts": FTS_COLUMNS, "names_fts": NAME_COLUMNS}
+
+# FTS5's bm25 normalises by the length of the whole row, so a long list of
+# steps would drown a match in a short name. Names get an index of their own.
+TABLES_SQL = """
+CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE departments (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE department_aliases (
+    alias TEXT PRIMARY KEY,
+    department_id INTEGER NOT NULL REFERENCES departments(id),
+    position INTEGER NOT NULL
+);
+CREATE TABLE duties (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    list TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    name TEXT NOT NULL,
+    note TEXT
+);
+CREATE TABLE duty_departments (
+    duty_id TEXT NOT NULL REFERENCES duties(id),
+    department_id INTEGER NOT NULL REFERENCES departments(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (duty_id, position)
+);
+CREATE TABLE blocks (
+    id INTEGER PRIMARY KEY,
+    duty_id TEXT NOT NULL REFERENCES duties(id),
+    side TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    heading TEXT,
+    department TEXT,
+    numbered INTEGER NOT NULL
+);
+CREATE TABLE steps (
+    block_id INTEGER NOT NULL REFERENCES blocks(id),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (block_id, position)
+);
+CREATE TABLE synonyms (word TEXT, target TEXT, position INTEGER, PRIMARY KEY (word, position));
+""" + "".join(
+    f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
+    "content='', tokenize='unicode61 remove_diacritics 0', detail='full');\n"
+    for table, columns in FTS_TABLES.items()
+)
+
+INDEXES_SQL = (
+    "CREATE UNIQUE INDEX idx_duties_list_seq ON duties (list, seq)",
+    "CREATE UNIQUE INDEX idx_duties_id ON duties (id)",
+    "CREATE INDEX idx_duties_category ON duties (category)",
+    "CREATE INDEX idx_duty_departments_department_id ON duty_departments (department_id)",
+    "CREATE INDEX idx_department_aliases_department_id ON department_aliases (department_id)",
+    "CREATE INDEX idx_blocks_duty_id ON blocks (duty_id)",
+)
+"""Created after the rows are in (faster than keeping them up to date while inserting)."""
+
+DUTY_COLUMNS = "d.rowid, d.id, d.list, d.seq, d.category, d.name, d.note"
+"""The columns of an item as listed (``duties d``), without its departments."""
+
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open a database read-only, checking that it is a dutylist database of this schema."""
+    if not path.is_file():
+        if path.exists():
+            raise DatabaseError(labels.NOT_A_DATABASE_FILE.format(path=path))
+        raise DatabaseError(labels.DATABASE_MISSING.format(path=path))
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error as exc:
+        raise DatabaseError(labels.NOT_A_DUTYLIST_DATABASE.format(path=path, error=exc)) from None
+    if row is None or row[0] != SCHEMA_VERSION:
+        found = row[0] if row else "none"
+        conn.close()
+        raise DatabaseError(
+            labels.SCHEMA_UNSUPPORTED.format(path=path, found=found, expected=SCHEMA_VERSION)
+        )
+    return conn
+
+
+# ---------------------------------------------------------------- readers
+
+
+def metadata(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM metadata").fetchall())
+
+
+def load_synonyms(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for word, target in conn.execute("SELECT word, target FROM synonyms ORDER BY word, position"):
+        result.setdefault(word, []).append(target)
+    return result
+
+
+def departments(conn: sqlite3.Connection) -> list[tuple[int, str, list[str]]]:
+    """(id, full name, aliases) of every department, in the declared order."""
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for dept_id, alias in conn.execute(
+        "SELECT department_id, alias FROM department_aliases ORDER BY department_id, position"
+    ):
+        aliases[dept_id].append(alias)
+    return [
+        (dept_id, name, aliases.get(dept_id, []))
+        for dept_id, name in conn.execute("SELECT id, name FROM departments ORDER BY id")
+    ]
+
+
+def duty_departments(conn: sqlite3.Connection, duty_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The departments of each of ``duty_ids``, in printed order (one query, any number of ids)."""
+    result: dict[str, list[str]] = defaultdict(list)
+    for duty_id, name in conn.execute(
+        "SELECT l.duty_id, p.name FROM json_each(:ids) j "
+        "JOIN duty_departments l ON l.duty_id = j.value "
+        "JOIN departments p ON p.id = l.department_id ORDER BY j.key, l.position",
+        {"ids": json.dumps(list(duty_ids))},
+    ):
+        result[duty_id].append(name)
+    return result
+
+
+def read_catalog(conn: sqlite3.Connection) -> Catalog:
+    """Rebuild the Catalog a database was built from (the inverse of ``store.build``)."""
+    # The dataclasses are built only here, off the search path.
+    from dutylist.model import Block, Catalog, Department, Document, Duty, DutyList
+
+    meta = metadata(conn)
+    missing = [key for key in ("township", "county", "title") if not meta.get(key)]
+    if missing:
+        raise DatabaseError(labels.DATABASE_MISSING_DOCUMENT.format(keys="、".join(missing)))
+    document = Document(
+        township=meta["township"],
+        county=meta["county"],
+        title=meta["title"],
+        source=meta.get("document_source"),
+        doc_number=meta.get("doc_number"),
+        date=meta.get("date"),
+        version=meta.get("version"),
+    )
+    names: dict[int, str] = {}
+    declared = []
+    for dept_id, name, aliases in departments(conn):
+        names[dept_id] = name
+        declared.append(Department(name=name, aliases=tuple(aliases)))
+    links: dict[str, list[str]] = defaultdict(list)
+    for duty_id, dept_id in conn.execute(
+        "SELECT duty_id, department_id FROM duty_departments ORDER BY duty_id, position"
+    ):
+        links[duty_id].append(names[dept_id])
+    steps: dict[int, list[str]] = defaultdict(list)
+    for block_id, text in conn.execute(
+        "SELECT block_id, text FROM steps ORDER BY block_id, position"
+    ):
+        steps[block_id].append(text)
+    blocks: dict[tuple[str, str], list[Block]] = defaultdict(list)
+    for block_id, duty_id, side, heading, department, numbered in conn.execute(
+        "SELECT id, duty_id, side, heading, department, numbered FROM blocks "
+        "ORDER BY duty_id, side, position"
+    ):
+        blocks[(duty_id, side)].append(
+            Block(
+                steps=tuple(steps.get(block_id, ())),
+                heading=heading,
+                department=department,
+                numbered=bool(numbered),
+            )
+        )
+    items: dict[str, list[Duty]] = defaultdict(list)
+    for duty_id, kind, seq, category, name, note in conn.execute(
+        "SELECT id, list, seq, category, name, note FROM duties ORDER BY rowid"
+    ):
+        if kind not in LIST_KINDS:
+            raise DatabaseError(labels.DATABASE_UNKNOWN_LIST.format(id=duty_id, kind=kind))
+        upper, township = (tuple(blocks.get((duty_id, side), ())) for side in SIDES)
+        items[kind].append(
+            Duty(
+                list=kind,
+                seq=seq,
+                category=category,
+                name=name,
+                departments=tuple(links.get(duty_id, ())),
+                upper_duties=upper,
+                township_duties=township,
+                note=note,
+            )
+        )
+    lists: dict[ListKind, DutyList] = {}
+    for kind in LIST_KINDS:
+        title = meta.get(f"title_{kind}")
+        if title is None and not items.get(kind):
+            continue
+        lists[kind] = DutyList(
+            kind=kind, title=title or labels.LIST_TITLES[kind], items=tuple(items.get(kind, ()))
+        )
+    return Catalog(document=document, departments=tuple(declared), lists=lists)
