@@ -23,20 +23,28 @@ from dutylist.errors import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     DatabaseError,
-    DutylistError,
     UsageError,
     handle,
     note,
 )
-from dutylist.ids import LIST_KINDS, ListKind
+from dutylist.options import (
+    CategoryOption,
+    DbOption,
+    DepartmentOption,
+    FormatOption,
+    ListOption,
+    SourceArgument,
+    SynonymsOption,
+    complete_category,
+    complete_department,
+    connect,
+    parse_format,
+    parse_list,
+)
 from dutylist.render import Output  # evaluated by Typer: commands are annotated with it
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from dutylist.model import Catalog
-    from dutylist.query import SearchResult
-    from dutylist.render import Output
     from dutylist.revisions.types import CatalogDiff
     from dutylist.source import Loaded
 
@@ -77,146 +85,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-# ---------------------------------------------------------------- option types
-
-
-def _parse_list(value: str | None) -> ListKind | None:
-    if value is None:
-        return None
-    kind = labels.LIST_NAMES.get(value.strip().lower())
-    if kind is None:
-        raise typer.BadParameter(labels.BAD_LIST.format(value=value))
-    return kind
-
-
-def _parse_format(value: str | None) -> str:
-    from dutylist.render import FORMATS, default_format
-
-    if value is None:
-        return default_format()
-    value = value.strip().lower()
-    if value not in FORMATS:
-        raise typer.BadParameter(labels.BAD_FORMAT.format(value=value, formats="、".join(FORMATS)))
-    return value
-
-
-def _complete_list(incomplete: str) -> list[str]:
-    return [kind for kind in LIST_KINDS if kind.startswith(incomplete)]
-
-
-def _complete_format(incomplete: str) -> list[str]:
-    from dutylist.render import FORMATS
-
-    return [f for f in FORMATS if f.startswith(incomplete)]
-
-
-def _complete_from_db(ctx: typer.Context, incomplete: str, what: str) -> list[str]:
-    """Names from the database that start with what was typed (shells filter by prefix)."""
-    from dutylist import query
-
-    try:
-        conn = _connect(ctx.params.get("db"))
-    except DutylistError:
-        return []
-    if what == "category":
-        names = query.category_names(conn)
-    else:
-        names = [name for group in query.department_labels(conn) for name in group]
-    conn.close()
-    return list(dict.fromkeys(name for name in names if name.startswith(incomplete)))
-
-
-def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _complete_from_db(ctx, incomplete, "category")
-
-
-def _complete_department(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _complete_from_db(ctx, incomplete, "department")
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="使用的数据库文件（也可用环境变量 DUTYLIST_DB）。Database file to read.",
-        metavar="PATH",
-        show_default=False,
-    ),
-]
-ListOption = Annotated[
-    str | None,
-    typer.Option(
-        "--list",
-        "-l",
-        metavar="LIST",
-        help="只看一个清单：basic（基本）、coordinated（配合）、withdrawn（收回）。",
-        autocompletion=_complete_list,
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="输出格式：table、tsv、csv、json、jsonl。默认：终端为 table，管道为 tsv。",
-        autocompletion=_complete_format,
-        show_default=False,
-    ),
-]
-CategoryOption = Annotated[
-    str | None,
-    typer.Option(
-        "--category",
-        "-c",
-        metavar="CATEGORY",
-        help="只看该事项类别，例如 民生服务。",
-        autocompletion=_complete_category,
-        show_default=False,
-    ),
-]
-DepartmentOption = Annotated[
-    str | None,
-    typer.Option(
-        "--department",
-        "-d",
-        metavar="DEPARTMENT",
-        help="只看该部门的事项：木垒县民政局、县民政局、民政局 均可。",
-        autocompletion=_complete_department,
-        show_default=False,
-    ),
-]
-
-
-SourceArgument = Annotated[
-    Path | None,
-    typer.Argument(
-        metavar="[SOURCE]",
-        help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。",
-        show_default=False,
-    ),
-]
-SynonymsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--synonyms",
-        help="同义词表；默认为源文件旁的 synonyms.yaml（若存在）。",
-        show_default=False,
-    ),
-]
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _connect(db: str | None) -> sqlite3.Connection:
-    from dutylist.paths import locate_database
-    from dutylist.store.schema import connect
-
-    return connect(locate_database(db).path)
 
 
 def _version_callback(value: bool) -> None:
@@ -271,11 +139,11 @@ def search(
     Example: dutylist search 低保 --list basic
     """
     from dutylist import query as q
-    from dutylist.render import Searches
+    from dutylist.render import Searches, search_notes
     from dutylist.store.schema import load_synonyms
 
-    kind = _parse_list(list_)
-    out_format = _parse_format(fmt)
+    kind = parse_list(list_)
+    out_format = parse_format(fmt)
     if stdin and query:
         raise UsageError(labels.STDIN_AND_WORDS)
     if stdin:
@@ -287,7 +155,7 @@ def search(
         if not text:
             raise UsageError(labels.EMPTY_QUERY_EXAMPLE)
         queries = [text]
-    conn = _connect(db)
+    conn = connect(db)
     synonyms = load_synonyms(conn)
     results = [
         q.search(
@@ -301,30 +169,8 @@ def search(
         Searches(results, batch=stdin),
         out_format,
         EXIT_OK if found else EXIT_NOT_FOUND,
-        _batch_notes(results) if stdin else _search_notes(results[0]),
+        search_notes(results, batch=stdin),
     )
-
-
-def _search_notes(result: SearchResult) -> list[str]:
-    """What the rows alone do not say (for stderr)."""
-    from dutylist.textsearch import MAX_QUERY_CHARS
-
-    notes = []
-    if result.truncated_query:
-        notes.append(labels.NOTE_QUERY_CUT.format(chars=MAX_QUERY_CHARS))
-    if result.partial:
-        notes.append(labels.NOTE_PARTIAL.format(query=labels.shorten(result.query)))
-    if result.total > len(result.rows):
-        notes.append(labels.NOTE_MORE.format(total=result.total, shown=len(result.rows)))
-    if not result.rows:
-        notes.append(labels.NOTE_NOTHING_FOUND.format(query=labels.shorten(result.query)))
-    return notes
-
-
-def _batch_notes(results: list[SearchResult]) -> list[str]:
-    missing = sum(1 for result in results if not result.rows)
-    partial = sum(1 for result in results if result.partial)
-    return [labels.NOTE_BATCH.format(count=len(results), missing=missing, partial=partial)]
 
 
 # ---------------------------------------------------------------- filters
@@ -337,7 +183,7 @@ def filter_by_category(
         typer.Argument(
             metavar="[CATEGORY]",
             help="事项类别，例如 民生服务；不写则列出所有类别及各清单事项数。",
-            autocompletion=_complete_category,
+            autocompletion=complete_category,
             show_default=False,
         ),
     ] = None,
@@ -359,7 +205,7 @@ def filter_by_department(
         typer.Argument(
             metavar="[DEPARTMENT]",
             help="部门：木垒县民政局、县民政局、民政局 均可；不写则列出所有部门及数量。",
-            autocompletion=_complete_department,
+            autocompletion=complete_department,
             show_default=False,
         ),
     ] = None,
@@ -380,9 +226,9 @@ def _filter(key: str, value: str | None, list_: str | None, fmt: str | None,
     from dutylist import query as q
     from dutylist.render import Counts, Rows
 
-    kind = _parse_list(list_)
-    out_format = _parse_format(fmt)
-    conn = _connect(db)
+    kind = parse_list(list_)
+    out_format = parse_format(fmt)
+    conn = connect(db)
     if value is None:
         counter = q.category_counts if key == "category" else q.department_counts
         entries = counter(conn, kind=kind)
@@ -423,8 +269,8 @@ def show_steps(
     from dutylist import query as q
     from dutylist.render import Detail
 
-    out_format = _parse_format(fmt)
-    return Output(Detail(q.get_duty(_connect(db), duty_id)), out_format)
+    out_format = parse_format(fmt)
+    return Output(Detail(q.get_duty(connect(db), duty_id)), out_format)
 
 
 # ---------------------------------------------------------------- info
@@ -443,7 +289,7 @@ def info(
     from dutylist.paths import locate_database
     from dutylist.render import Info
 
-    out_format = _parse_format(fmt)
+    out_format = parse_format(fmt)
     data = q.database_info(locate_database(db))
     if data.get("warning"):
         note(labels.WARNING.format(message=data["warning"]))
@@ -555,7 +401,7 @@ def diff(
     from dutylist import revisions
     from dutylist.render import Diff
 
-    out_format = _parse_format(fmt)
+    out_format = parse_format(fmt)
     try:
         result: CatalogDiff = revisions.diff_paths(old, new)
     except DatabaseError as error:  # like diff(1), any trouble is exit 2

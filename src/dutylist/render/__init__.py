@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
+from dutylist import labels
 from dutylist.errors import EXIT_OK, note
 
 if TYPE_CHECKING:
@@ -85,6 +86,30 @@ class Output:
     fmt: str
     code: int = EXIT_OK
     notes: Sequence[str] = field(default_factory=tuple)
+
+
+def search_notes(results: Sequence[SearchResult], *, batch: bool = False) -> list[str]:
+    """What the rows alone do not say (for stderr): a cut query, partial matches, more rows.
+
+    A batch (``--stdin``) gets one line of totals instead.
+    """
+    if batch:
+        missing = sum(1 for result in results if not result.rows)
+        partial = sum(1 for result in results if result.partial)
+        return [labels.NOTE_BATCH.format(count=len(results), missing=missing, partial=partial)]
+    (result,) = results
+    from dutylist.textsearch import MAX_QUERY_CHARS
+
+    notes = []
+    if result.truncated_query:
+        notes.append(labels.NOTE_QUERY_CUT.format(chars=MAX_QUERY_CHARS))
+    if result.partial:
+        notes.append(labels.NOTE_PARTIAL.format(query=labels.shorten(result.query)))
+    if result.total > len(result.rows):
+        notes.append(labels.NOTE_MORE.format(total=result.total, shown=len(result.rows)))
+    if not result.rows:
+        notes.append(labels.NOTE_NOTHING_FOUND.format(query=labels.shorten(result.query)))
+    return notes
 
 
 def emit(output: Output, out: TextIO | None = None) -> None:

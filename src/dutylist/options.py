@@ -1,0 +1,153 @@
+"""The options and arguments the commands share: types, help, parsing and completion.
+
+Typer reads these ``Annotated`` types; ``parse_list`` and ``parse_format``
+turn option values into the core's values (a bad value is a usage error).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dutylist import labels
+from dutylist.errors import DutylistError
+from dutylist.ids import LIST_KINDS, ListKind
+
+if TYPE_CHECKING:
+    import sqlite3
+
+
+def connect(db: str | None) -> sqlite3.Connection:
+    from dutylist.paths import locate_database
+    from dutylist.store.schema import connect
+
+    return connect(locate_database(db).path)
+
+
+def parse_list(value: str | None) -> ListKind | None:
+    if value is None:
+        return None
+    kind = labels.LIST_NAMES.get(value.strip().lower())
+    if kind is None:
+        raise typer.BadParameter(labels.BAD_LIST.format(value=value))
+    return kind
+
+
+def parse_format(value: str | None) -> str:
+    from dutylist.render import FORMATS, default_format
+
+    if value is None:
+        return default_format()
+    value = value.strip().lower()
+    if value not in FORMATS:
+        raise typer.BadParameter(labels.BAD_FORMAT.format(value=value, formats="、".join(FORMATS)))
+    return value
+
+
+def complete_list(incomplete: str) -> list[str]:
+    return [kind for kind in LIST_KINDS if kind.startswith(incomplete)]
+
+
+def complete_format(incomplete: str) -> list[str]:
+    from dutylist.render import FORMATS
+
+    return [f for f in FORMATS if f.startswith(incomplete)]
+
+
+def complete_from_db(ctx: typer.Context, incomplete: str, what: str) -> list[str]:
+    """Names from the database that start with what was typed (shells filter by prefix)."""
+    from dutylist import query
+
+    try:
+        conn = connect(ctx.params.get("db"))
+    except DutylistError:
+        return []
+    if what == "category":
+        names = query.category_names(conn)
+    else:
+        names = [name for group in query.department_labels(conn) for name in group]
+    conn.close()
+    return list(dict.fromkeys(name for name in names if name.startswith(incomplete)))
+
+
+def complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
+    return complete_from_db(ctx, incomplete, "category")
+
+
+def complete_department(ctx: typer.Context, incomplete: str) -> list[str]:
+    return complete_from_db(ctx, incomplete, "department")
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="使用的数据库文件（也可用环境变量 DUTYLIST_DB）。Database file to read.",
+        metavar="PATH",
+        show_default=False,
+    ),
+]
+ListOption = Annotated[
+    str | None,
+    typer.Option(
+        "--list",
+        "-l",
+        metavar="LIST",
+        help="只看一个清单：basic（基本）、coordinated（配合）、withdrawn（收回）。",
+        autocompletion=complete_list,
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="输出格式：table、tsv、csv、json、jsonl。默认：终端为 table，管道为 tsv。",
+        autocompletion=complete_format,
+        show_default=False,
+    ),
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--category",
+        "-c",
+        metavar="CATEGORY",
+        help="只看该事项类别，例如 民生服务。",
+        autocompletion=complete_category,
+        show_default=False,
+    ),
+]
+DepartmentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--department",
+        "-d",
+        metavar="DEPARTMENT",
+        help="只看该部门的事项：木垒县民政局、县民政局、民政局 均可。",
+        autocompletion=complete_department,
+        show_default=False,
+    ),
+]
+
+
+SourceArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="[SOURCE]",
+        help="清单 YAML 文件；默认为当前目录下的 data/duties.yaml。",
+        show_default=False,
+    ),
+]
+SynonymsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--synonyms",
+        help="同义词表；默认为源文件旁的 synonyms.yaml（若存在）。",
+        show_default=False,
+    ),
+]
