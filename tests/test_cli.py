@@ -185,7 +185,7 @@ def test_department_counts_and_unknown(cli: Cli, mini_db: Path) -> None:
 # ---------------------------------------------------------------- show-steps
 
 
-@pytest.mark.parametrize("given", ["C2", "c2", "C-2", "C-002", " c 02 "])
+@pytest.mark.parametrize("given", ["C2", "c2", "C-2", "C-002", " c 02 ", "ｃ２", "Ｃ－００２"])
 def test_show_steps_id_forms(cli: Cli, mini_db: Path, given: str) -> None:
     result = cli("show-steps", given, "-f", "json", db=mini_db)
     assert result.exit_code == 0, result.output

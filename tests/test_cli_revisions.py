@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,3 +91,16 @@ def test_build_warns_about_synonyms_that_can_never_match(cli: Cli, tmp_path: Pat
     result = cli("build", str(REAL_YAML), "--synonyms", str(synonyms), db=tmp_path / "d.db")
     assert result.exit_code == 0
     assert "警告" in result.stderr and "'火星犬' 在清单中找不到" in result.stderr
+
+
+def test_diff_table_is_drawn_from_data_not_from_marks_in_the_text(cli: Cli, tmp_path: Path) -> None:
+    # A step whose own text looks like diff marks is data: shown as written, never coloured.
+    new = revised(tmp_path, "组织开展高龄津贴政策宣传", "组织开展高龄津贴[-政策-]{+宣传+}")
+    result = cli("diff", str(REAL_YAML), str(new), "-f", "table",
+                 env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"})
+    assert result.exit_code == 1, result.output
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert "组织开展高龄津贴[-政策-]{+宣传+}；" in plain  # the text as written
+    styles = re.findall(r"\x1b\[([0-9;]*)m", result.stdout)
+    assert not any("9" in style.split(";") for style in styles)  # nothing struck through
+    assert any("4" in style.split(";") for style in styles)  # the insertion underlined

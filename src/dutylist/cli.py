@@ -224,6 +224,7 @@ def _filter(key: str, value: str | None, list_: str | None, fmt: str | None,
             db: str | None) -> Output:
     """filter-by-category / filter-by-department: the items, or counts without a value."""
     from dutylist import query as q
+    from dutylist.names import resolve_category, resolve_department
     from dutylist.render import Counts, Rows
 
     kind = parse_list(list_)
@@ -241,8 +242,8 @@ def _filter(key: str, value: str | None, list_: str | None, fmt: str | None,
         note(labels.NOTE_NO_MATCHING_ITEMS)
         return Output(Rows(rows), out_format, EXIT_NOT_FOUND)
     shown = (
-        q.resolve_category(conn, value) if key == "category"
-        else q.resolve_department(conn, value)[1]
+        resolve_category(conn, value) if key == "category"
+        else resolve_department(conn, value)[1]
     )
     title = labels.FILTER_TITLE.format(label=shown, count=len(rows))
     return Output(Rows(rows, title), out_format)

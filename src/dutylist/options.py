@@ -58,16 +58,16 @@ def complete_format(incomplete: str) -> list[str]:
 
 def complete_from_db(ctx: typer.Context, incomplete: str, what: str) -> list[str]:
     """Names from the database that start with what was typed (shells filter by prefix)."""
-    from dutylist import query
+    from dutylist.names import category_names, department_labels
 
     try:
         conn = connect(ctx.params.get("db"))
     except DutylistError:
         return []
     if what == "category":
-        names = query.category_names(conn)
+        names = category_names(conn)
     else:
-        names = [name for group in query.department_labels(conn) for name in group]
+        names = [name for group in department_labels(conn) for name in group]
     conn.close()
     return list(dict.fromkeys(name for name in names if name.startswith(incomplete)))
 

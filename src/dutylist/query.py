@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from dutylist import labels
 from dutylist.errors import UsageError
 from dutylist.ids import LIST_KINDS, ListKind, Side, make_id, parse_id
+from dutylist.names import department_names, resolve_category, resolve_department
 from dutylist.paths import sha256_file
 from dutylist.store.schema import (
     DUTY_COLUMNS,
     connect,
-    departments,
     duty_departments,
     load_synonyms,
     metadata,
@@ -93,78 +93,6 @@ class DutyDetail:
 
 
 # ---------------------------------------------------------------- lookups
-
-
-def category_names(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute("SELECT category FROM duties GROUP BY category ORDER BY min(rowid)")
-    return [row[0] for row in rows]
-
-
-def department_names(conn: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in conn.execute("SELECT name FROM departments ORDER BY id")]
-
-
-def department_labels(conn: sqlite3.Connection) -> list[list[str]]:
-    """Each department's full name followed by its aliases (县民政局, 民政局)."""
-    return [[name, *aliases] for _, name, aliases in departments(conn)]
-
-
-def _suggest(text: str, choices: Sequence[str]) -> str:
-    import difflib  # only on this error path
-
-    close = difflib.get_close_matches(text, choices, n=3, cutoff=0.3)
-    if not close:
-        close = [c for c in choices if any(ch in c for ch in text)][:3]
-    return labels.SUGGESTION.format(choices=labels.SEP.join(close)) if close else ""
-
-
-def resolve_category(conn: sqlite3.Connection, text: str) -> str:
-    """The category named by ``text``: exact, or the only one containing it."""
-    text = text.strip()
-    if not text:
-        raise UsageError(labels.EMPTY_CATEGORY)
-    names = category_names(conn)
-    if text in names:
-        return text
-    partial = [name for name in names if text in name]
-    if len(partial) == 1:
-        return partial[0]
-    if len(partial) > 1:
-        raise UsageError(
-            labels.AMBIGUOUS_CATEGORY.format(text=text, choices=labels.SEP.join(partial))
-        )
-    raise UsageError(labels.UNKNOWN_CATEGORY.format(text=text, suggestion=_suggest(text, names)))
-
-
-def resolve_department(conn: sqlite3.Connection, text: str) -> tuple[int, str]:
-    """(id, full name) of the department named by ``text``.
-
-    Accepts the full name (木垒县民政局), an alias (县民政局, 民政局), or a
-    fragment that only one department's name or aliases contain.
-    """
-    text = text.strip()
-    if not text:
-        raise UsageError(labels.EMPTY_DEPARTMENT)
-    declared = departments(conn)
-    label_sets: dict[int, list[str]] = {i: [name, *aliases] for i, name, aliases in declared}
-    names = {i: name for i, name, _ in declared}
-    for dept_id, dept_labels in label_sets.items():
-        if text in dept_labels:
-            return dept_id, names[dept_id]
-    for prefix in ("木垒县", "县"):
-        if text.startswith(prefix) and len(text) > len(prefix):
-            bare = text[len(prefix) :]
-            for dept_id, dept_labels in label_sets.items():
-                if bare in dept_labels or names[dept_id].endswith(bare):
-                    return dept_id, names[dept_id]
-    partial = [i for i, dept_labels in label_sets.items() if any(text in x for x in dept_labels)]
-    if len(partial) == 1:
-        return partial[0], names[partial[0]]
-    if len(partial) > 1:
-        listed = labels.SEP.join(names[i] for i in partial[:8])
-        raise UsageError(labels.AMBIGUOUS_DEPARTMENT.format(text=text, choices=listed))
-    suggestion = _suggest(text, list(names.values()))
-    raise UsageError(labels.UNKNOWN_DEPARTMENT.format(text=text, suggestion=suggestion))
 
 
 def database_info(choice: DbChoice) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
 from typing import Literal
 
 DiffOp = Literal["equal", "insert", "delete"]
@@ -29,19 +28,6 @@ def char_diff(old: str, new: str) -> list[tuple[DiffOp, str]]:
             add("delete", old[i1:i2])
             add("insert", new[j1:j2])
     return result
-
-
-def marked(diff: Iterable[tuple[DiffOp, str]]) -> str:
-    """A char diff as plain text: ``[-deleted-]{+inserted+}``."""
-    parts = []
-    for op, text in diff:
-        if op == "delete":
-            parts.append(f"[-{text}-]")
-        elif op == "insert":
-            parts.append(f"{{+{text}+}}")
-        else:
-            parts.append(text)
-    return "".join(parts)
 
 
 def similarity(a: str, b: str) -> float:

@@ -247,7 +247,9 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
         if before.id != after.id:
             renumbered.append(Renumber(before.id, after.id))
         if fields:
-            changed.append(ItemChange(before.id, after.id, after.name, fields))
+            changed.append(
+                ItemChange(new_id=after.id, old_id=before.id, name=after.name, fields=fields)
+            )
     return CatalogDiff(
         old_document=old.document,
         new_document=new.document,

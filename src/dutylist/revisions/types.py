@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from dutylist.model import Block, Department, Document, Duty, ListKind
@@ -50,28 +51,34 @@ def field_text(duty: Duty, name: str) -> str | None:
     return value
 
 
+def to_data(value: Any) -> Any:
+    """Any result as JSON-able data: the one serialiser of this package.
+
+    A dataclass becomes its fields in order (a field's ``metadata["json"]``
+    renames it, or with ``False`` leaves it out), followed by what its
+    ``json_extra()`` adds; tuples become lists.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data: dict[str, Any] = {}
+        for item in dataclasses.fields(value):
+            key = item.metadata.get("json", item.name)
+            if key is not False:
+                data[key] = to_data(getattr(value, item.name))
+        extra = getattr(value, "json_extra", None)
+        if extra is not None:
+            data.update(to_data(extra()))
+        return data
+    if isinstance(value, (list, tuple)):
+        return [to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_data(v) for k, v in value.items()}
+    return value
+
+
 def duty_dict(duty: Duty) -> dict[str, Any]:
-    """An item as JSON-able data, every key always present."""
-    return {
-        "id": duty.id,
-        "list": duty.list,
-        "seq": duty.seq,
-        "category": duty.category,
-        "name": duty.name,
-        "departments": list(duty.departments),
-        "upper_duties": [_block_dict(b) for b in duty.upper_duties],
-        "township_duties": [_block_dict(b) for b in duty.township_duties],
-        "note": duty.note,
-    }
-
-
-def _block_dict(block: Block) -> dict[str, Any]:
-    return {
-        "heading": block.heading,
-        "department": block.department,
-        "numbered": block.numbered,
-        "steps": list(block.steps),
-    }
+    """An item as JSON-able data (its id first), every key always present."""
+    data: dict[str, Any] = {"id": duty.id, **to_data(duty)}
+    return data
 
 
 def _diff_json(diff: Iterable[tuple[DiffOp, str]]) -> list[list[str]]:
@@ -89,29 +96,19 @@ class StepChange:
 
     op: StepOp
     kind: LineKind
-    old: str | None
-    new: str | None
     old_block: int | None = None
     old_step: int | None = None
     new_block: int | None = None
     new_step: int | None = None
+    old: str | None = None
+    new: str | None = None
 
     @property
     def diff(self) -> list[tuple[DiffOp, str]]:
         return char_diff(self.old or "", self.new or "")
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "op": self.op,
-            "kind": self.kind,
-            "old_block": self.old_block,
-            "old_step": self.old_step,
-            "new_block": self.new_block,
-            "new_step": self.new_step,
-            "old": self.old,
-            "new": self.new,
-            "diff": _diff_json(self.diff) if self.op == "replace" else None,
-        }
+    def json_extra(self) -> dict[str, Any]:
+        return {"diff": _diff_json(self.diff) if self.op == "replace" else None}
 
 
 @dataclass(frozen=True)
@@ -121,21 +118,17 @@ class FieldChange:
     field: str
     old: str | None
     new: str | None
-    steps: tuple[StepChange, ...] = ()
+    steps: tuple[StepChange, ...] = dataclasses.field(default=(), metadata={"json": False})
 
     @property
     def diff(self) -> list[tuple[DiffOp, str]]:
         return char_diff(self.old or "", self.new or "")
 
-    def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "field": self.field,
-            "old": self.old,
-            "new": self.new,
-            "diff": _diff_json(self.diff),
-        }
+    def json_extra(self) -> dict[str, Any]:
+        """The char diff; for a duties cell, the line-by-line steps too."""
+        data: dict[str, Any] = {"diff": _diff_json(self.diff)}
         if self.field in ("upper_duties", "township_duties"):
-            data["steps"] = [s.as_dict() for s in self.steps]
+            data["steps"] = self.steps
         return data
 
 
@@ -143,22 +136,14 @@ class FieldChange:
 class ItemChange:
     """An item in both versions (same list) whose fields differ; ids differ if renumbered."""
 
+    new_id: str = dataclasses.field(metadata={"json": "id"})
     old_id: str
-    new_id: str
     name: str
     fields: tuple[FieldChange, ...]
 
     @property
     def id(self) -> str:
         return self.new_id
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.new_id,
-            "old_id": self.old_id,
-            "name": self.name,
-            "fields": [f.as_dict() for f in self.fields],
-        }
 
 
 @dataclass(frozen=True)
@@ -172,16 +157,6 @@ class Move:
     name: str
     fields: tuple[FieldChange, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "old_id": self.old_id,
-            "new_id": self.new_id,
-            "old_list": self.old_list,
-            "new_list": self.new_list,
-            "name": self.name,
-            "fields": [f.as_dict() for f in self.fields],
-        }
-
 
 @dataclass(frozen=True)
 class Renumber:
@@ -189,9 +164,6 @@ class Renumber:
 
     old_id: str
     new_id: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"old_id": self.old_id, "new_id": self.new_id}
 
 
 @dataclass(frozen=True)
@@ -211,14 +183,8 @@ class DepartmentChange:
     def aliases_changed(self) -> bool:
         return self.old_aliases != self.new_aliases
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "old_name": self.old_name,
-            "new_name": self.new_name,
-            "renamed": self.renamed,
-            "old_aliases": list(self.old_aliases),
-            "new_aliases": list(self.new_aliases),
-        }
+    def json_extra(self) -> dict[str, Any]:
+        return {"renamed": self.renamed}
 
 
 @dataclass(frozen=True)
@@ -235,17 +201,6 @@ class DepartmentDiff:
     def renamed(self) -> list[DepartmentChange]:
         return [c for c in self.changed if c.renamed]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "added": [_department_dict(d) for d in self.added],
-            "removed": [_department_dict(d) for d in self.removed],
-            "changed": [c.as_dict() for c in self.changed],
-        }
-
-
-def _department_dict(department: Department) -> dict[str, Any]:
-    return {"name": department.name, "aliases": list(department.aliases)}
-
 
 def revision_dict(document: Document) -> dict[str, str | None]:
     """The document's identity and revision (文号, date, version) as data."""
@@ -261,7 +216,7 @@ class CatalogDiff:
     old_counts: Mapping[ListKind, int]
     new_counts: Mapping[ListKind, int]
     document: tuple[FieldChange, ...] = ()
-    departments: DepartmentDiff = field(default_factory=DepartmentDiff)
+    departments: DepartmentDiff = dataclasses.field(default_factory=DepartmentDiff)
     added: tuple[Duty, ...] = ()
     removed: tuple[Duty, ...] = ()
     changed: tuple[ItemChange, ...] = ()
@@ -297,13 +252,13 @@ class CatalogDiff:
                 "departments_removed": len(self.departments.removed),
                 "departments_changed": len(self.departments.changed),
             },
-            "document": [c.as_dict() for c in self.document],
-            "departments": self.departments.as_dict(),
+            "document": to_data(self.document),
+            "departments": to_data(self.departments),
             "added": [duty_dict(d) for d in self.added],
             "removed": [duty_dict(d) for d in self.removed],
-            "changed": [c.as_dict() for c in self.changed],
-            "moved": [m.as_dict() for m in self.moved],
-            "renumbered": [r.as_dict() for r in self.renumbered],
+            "changed": to_data(self.changed),
+            "moved": to_data(self.moved),
+            "renumbered": to_data(self.renumbered),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -2,7 +2,7 @@
 
 - ``store.schema``: the schema version and tables (SQL), the read-only
   ``connect`` and every reader of stored facts (``metadata``,
-  ``department_labels``, ``read_catalog``). Standard library only: the
+  ``departments``, ``read_catalog``). Standard library only: the
   query path reads through it.
 - ``store.build``: the writer (sqlite-utils), atomic temp file + ``os.replace``.
 - ``store.restore``: put the backup a build kept back in place.
