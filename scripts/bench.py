@@ -16,7 +16,8 @@ Options: ``--sizes`` (townships per corpus), ``--repeat`` (timed runs per query)
 ``--startup-runs`` (cold starts per command), ``--json`` (machine-readable output on
 stdout), ``--json-out FILE`` (the JSON to a file as well), ``--keep DIR`` (keep the
 built databases), ``--source`` (duties YAML), ``--no-startup`` / ``--startup-only``,
-``--profile-build`` (cProfile of the largest build).
+``--profile-build`` (cProfile of the largest build), ``--batch-lines`` / ``--batch-rounds`` /
+``--no-batch`` (the ``--stdin`` batch against a plain python+sqlite3 loop).
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "nonsense": ("龘靐齉爩",),
     # Matches nothing as a whole, so the fallback ranks partial (bigram) matches.
     "fallback": ("低保火星基地",),
+    # The words found in most items of a large corpus (the worst case for ranking).
+    "common": ("工", "工作"),
+    # Sixteen common words that no item holds all of: the worst partial-match fallback.
+    "fallback-16": (
+        "工作 管理 服务 村 乡 组织 开展 落实 负责 配合 指导 监督 检查 安全 宣传 火星",
+    ),
 }
 
 # Packages whose import cost matters for startup (typer >= 0.26 bundles click, needs pydantic).
@@ -253,11 +260,40 @@ def summary(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
+def _proc_status_kib(field: str) -> int | None:
+    """A ``/proc/self/status`` memory figure (VmRSS, VmHWM) in KiB, where Linux has one."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    """Reset this process's peak RSS (VmHWM) so the next peak is the build's (Linux >= 4.0)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def time_build(
     catalog: Any, target: Path, synonyms: dict[str, list[str]], profile: bool
-) -> tuple[float, str | None]:
+) -> tuple[float, str | None, dict[str, float | None]]:
+    """Seconds to build, an optional cProfile report, and memory: the process's RSS before
+    the build (the corpus is already in memory) and its peak during the build, in MiB."""
+    import gc
+
     from dutylist.store.build import build_database
 
+    gc.collect()
+    reset = _reset_peak_rss()
+    before = _proc_status_kib("VmRSS")
     profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
     if profiler:
@@ -266,12 +302,18 @@ def time_build(
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - start
+    peak = _proc_status_kib("VmHWM") if reset else None
+    memory = {
+        "rss_before_mib": round(before / 1024, 1) if before else None,
+        "peak_rss_mib": round(peak / 1024, 1) if peak else None,
+        "build_added_mib": round((peak - before) / 1024, 1) if peak and before else None,
+    }
     report = None
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
         report = out.getvalue()
-    return elapsed, report
+    return elapsed, report, memory
 
 
 def time_queries(db_path: Path, repeat: int) -> dict[str, Any]:
@@ -325,9 +367,14 @@ def bench_size(
     items = count_items(corpus)
     log(f"[{townships}] corpus: {sum(items.values())} items in {corpus_seconds:.1f} s; building…")
     target = workdir / f"bench-{townships}.db"
-    build_seconds, profile_report = time_build(corpus, target, synonyms, profile)
+    load = os.getloadavg()[0]
+    build_seconds, profile_report, memory = time_build(corpus, target, synonyms, profile)
     size_mb = target.stat().st_size / 1e6
-    log(f"[{townships}] built in {build_seconds:.1f} s, {size_mb:.1f} MB; searching…")
+    log(
+        f"[{townships}] built in {build_seconds:.1f} s (load {load:.1f}), {size_mb:.1f} MB, "
+        f"peak RSS {memory['peak_rss_mib']} MiB (corpus {memory['rss_before_mib']} MiB); "
+        "searching…"
+    )
     del corpus
     latency = time_queries(target, repeat)
     overall = latency["overall"]
@@ -341,7 +388,10 @@ def bench_size(
         "items_per_list": items,
         "corpus_seconds": round(corpus_seconds, 2),
         "build_seconds": round(build_seconds, 2),
+        "build_load": round(load, 2),
+        "build_memory": memory,
         "db_mb": round(size_mb, 2),
+        "kb_per_item": round(size_mb * 1000 / sum(items.values()), 3),
         "db_path": str(target),
         "latency": latency,
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -417,16 +467,22 @@ def imported_modules(python_args: list[str], env: dict[str, str], cwd: Path) -> 
     }
 
 
+def real_list_db(catalog: Any, synonyms: dict[str, list[str]], workdir: Path) -> Path:
+    """The real list built once into ``workdir`` (for the startup and batch benchmarks)."""
+    from dutylist.store.build import build_database
+
+    db_path = workdir / "startup.db"
+    if not db_path.exists():
+        build_database(catalog, db_path, synonyms=synonyms, keep_backup=False)
+    return db_path
+
+
 def bench_startup(
     catalog: Any, synonyms: dict[str, list[str]], workdir: Path, runs: int
 ) -> dict[str, Any]:
     """Cold start of ``dutylist search 低保`` against a bare Typer hello-world."""
-    from dutylist.store.build import build_database
-
     command, how = cli_command()
-    db_path = workdir / "startup.db"
-    if not db_path.exists():
-        build_database(catalog, db_path, synonyms=synonyms, keep_backup=False)
+    db_path = real_list_db(catalog, synonyms, workdir)
     env = subprocess_env(db_path)
     version = subprocess.run(
         [*command, "--version"], env=env, cwd=workdir, capture_output=True, check=False
@@ -472,9 +528,132 @@ def bench_startup(
     }
 
 
+# ---------------------------------------------------------------- batch (--stdin)
+
+# The floor for a batch of queries: one process, one connection, one ranked FTS5
+# query per line (bigram phrases, as the index stores them), rows written as JSON
+# lines. Self-contained, so that whatever dutylist does per query is measured
+# against plain python + sqlite3 and not against itself.
+BASELINE_LOOP = textwrap.dedent(
+    """\
+    import json, sqlite3, sys
+
+    conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+    sql = (
+        "SELECT d.id, d.list, d.seq, d.category, d.name, d.departments, d.note, "
+        "bm25(duties_fts) AS rank FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
+        "WHERE duties_fts MATCH ? ORDER BY rank LIMIT 20"
+    )
+    names = ("id", "list", "seq", "category", "name", "departments", "note", "score")
+
+
+    def phrase(word):
+        if len(word) == 1:
+            return '"' + word + '"'
+        return "(" + " + ".join('"' + a + b + '"' for a, b in zip(word, word[1:])) + ")"
+
+
+    out = sys.stdout
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        match = " AND ".join(phrase(word) for word in text.split())
+        for row in conn.execute(sql, (match,)):
+            record = dict(zip(names, row))
+            record["query"] = text
+            out.write(json.dumps(record, ensure_ascii=False) + "\\n")
+    """
+)
+
+
+def _timed_child(
+    command: list[str], stdin_path: Path, env: dict[str, str], cwd: Path
+) -> tuple[float, float, int]:
+    """(wall ms, peak RSS MiB, exit code) of one child process reading ``stdin_path``."""
+    with open(stdin_path, "rb") as stdin:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, cwd=cwd,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = (time.perf_counter() - start) * 1000
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, child.returncode
+
+
+def bench_batch(db_path: Path, workdir: Path, lines: int, rounds: int) -> dict[str, Any]:
+    """Per-query cost of ``dutylist search --stdin`` against the plain python+sqlite3 loop.
+
+    Each command reads ``lines`` queries and, separately, one query; the per-query
+    cost is the difference of the medians divided by ``lines - 1``, so process
+    start is not counted. Runs alternate between the commands.
+    """
+    command, how = cli_command()
+    env = subprocess_env(db_path)
+    texts = [text for texts in QUERIES.values() for text in texts]
+    many = workdir / f"batch-{lines}.txt"
+    many.write_text(
+        "".join(texts[i % len(texts)] + "\n" for i in range(lines)), encoding="utf-8"
+    )
+    one = workdir / "batch-1.txt"
+    one.write_text(texts[0] + "\n", encoding="utf-8")
+    loop = workdir / "baseline_loop.py"
+    loop.write_text(BASELINE_LOOP, encoding="utf-8")
+    commands = {
+        "dutylist": [*command, "search", "--stdin", "--format", "jsonl"],
+        "baseline": [sys.executable, str(loop), str(db_path)],
+    }
+    samples: dict[str, dict[str, list[float]]] = {
+        name: {"many": [], "one": []} for name in commands
+    }
+    peak_rss: dict[str, float] = {}
+    codes: dict[str, set[int]] = {name: set() for name in commands}
+    for name, argv in commands.items():  # warm-up (bytecode, page cache)
+        _timed_child(argv, one, env, workdir)
+    for _ in range(rounds):
+        for name, argv in commands.items():
+            for key, path in (("one", one), ("many", many)):
+                elapsed, rss, code = _timed_child(argv, path, env, workdir)
+                samples[name][key].append(elapsed)
+                codes[name].add(code)
+                if key == "many":
+                    peak_rss[name] = max(peak_rss.get(name, 0.0), rss)
+    per_query = {
+        name: (statistics.median(s["many"]) - statistics.median(s["one"])) / (lines - 1)
+        for name, s in samples.items()
+    }
+    ratio = per_query["dutylist"] / per_query["baseline"]
+    return {
+        "how": how,
+        "db": str(db_path),
+        "lines": lines,
+        "rounds": rounds,
+        "load": round(os.getloadavg()[0], 2),
+        "per_query_ms": {name: round(v, 4) for name, v in per_query.items()},
+        "median_ms": {
+            name: {key: round(statistics.median(v), 1) for key, v in s.items()}
+            for name, s in samples.items()
+        },
+        "peak_rss_mib": {name: round(v, 1) for name, v in peak_rss.items()},
+        "exit_codes": {name: sorted(c) for name, c in codes.items()},
+        "ratio": round(ratio, 2),
+        "target_ratio": 3.0,
+        "meets_target": ratio <= 3.0,
+    }
+
+
 # ---------------------------------------------------------------- output
 
-TARGETS = {"build_seconds": 120.0, "p50_ms": 20.0, "p99_ms": 100.0}
+# At the largest size (issue 14): build time, peak memory of the build, latency, size.
+TARGETS = {
+    "build_seconds": 45.0,
+    "build_peak_mib": 0.8 * 1024,
+    "p50_ms": 20.0,
+    "p99_ms": 50.0,
+    "kb_per_item": 1.5,
+}
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -494,17 +673,28 @@ def format_report(report: dict[str, Any]) -> str:
     sizes = report["sizes"]
     if sizes:
         header = (
-            f"{'townships':>9} {'items':>8} {'build s':>8} {'DB MB':>8} "
-            f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+            f"{'townships':>9} {'items':>8} {'build s':>8} {'load':>5} {'peak MiB':>9} "
+            f"{'DB MB':>8} {'KB/item':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
         )
         lines.append(header)
         for size in sizes:
             overall = size["latency"]["overall"]
+            peak = size["build_memory"]["peak_rss_mib"]
             lines.append(
                 f"{size['townships']:>9} {size['items']:>8} {size['build_seconds']:>8.1f} "
-                f"{size['db_mb']:>8.1f} {overall['p50_ms']:>8.2f} {overall['p95_ms']:>8.2f} "
+                f"{size['build_load']:>5.1f} {peak if peak is not None else '?':>9} "
+                f"{size['db_mb']:>8.1f} {size['kb_per_item']:>8.2f} "
+                f"{overall['p50_ms']:>8.2f} {overall['p95_ms']:>8.2f} "
                 f"{overall['p99_ms']:>8.2f} {overall['max_ms']:>8.2f}"
             )
+        lines.append(
+            "(peak MiB: the bench process's peak RSS during the build, the in-memory corpus "
+            "included; RSS before each build: "
+            + ", ".join(
+                f"{s['townships']}: {s['build_memory']['rss_before_mib']}" for s in sizes
+            )
+            + " MiB)"
+        )
         lines.append("")
         lines.append("p50 / p99 ms by query class:")
         lines.append(
@@ -533,11 +723,16 @@ def format_report(report: dict[str, Any]) -> str:
         overall = largest["latency"]["overall"]
         checks = {
             "build_seconds": largest["build_seconds"],
+            "build_peak_mib": largest["build_memory"]["peak_rss_mib"],
             "p50_ms": overall["p50_ms"],
             "p99_ms": overall["p99_ms"],
+            "kb_per_item": largest["kb_per_item"],
         }
         verdicts = []
         for name, value in checks.items():
+            if value is None:
+                verdicts.append(f"{name} not measured")
+                continue
             verdict = "ok" if value <= TARGETS[name] else "MISSED"
             verdicts.append(f"{name} {value} (target ≤ {TARGETS[name]:g}: {verdict})")
         lines.append(f"targets at {largest['townships']} lists: " + "; ".join(verdicts))
@@ -546,6 +741,17 @@ def format_report(report: dict[str, Any]) -> str:
                 lines.append("")
                 lines.append(f"cProfile of the {size['townships']}-list build (cumulative):")
                 lines.append(size["build_profile"])
+    batch = report.get("batch")
+    if batch:
+        lines.append("")
+        per = batch["per_query_ms"]
+        lines.append(
+            f"batch ({batch['lines']} queries on stdin, real list, median of {batch['rounds']} "
+            f"rounds, load {batch['load']}): per query dutylist search --stdin "
+            f"{per['dutylist']:.3f} ms, python+sqlite3 loop {per['baseline']:.3f} ms; "
+            f"ratio {batch['ratio']:.2f}x (target ≤ 3x: "
+            f"{'ok' if batch['meets_target'] else 'MISSED'}); peak RSS MiB {batch['peak_rss_mib']}"
+        )
     startup = report.get("startup")
     lines.append("")
     if startup is None:
@@ -629,9 +835,21 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--profile-build", action="store_true", help="cProfile the build of the largest corpus"
     )
+    parser.add_argument(
+        "--batch-lines",
+        type=int,
+        default=2000,
+        help="queries per --stdin batch for the batch comparison (default 2000)",
+    )
+    parser.add_argument(
+        "--batch-rounds", type=int, default=3, help="rounds of the batch comparison (default 3)"
+    )
+    parser.add_argument("--no-batch", action="store_true", help="skip the --stdin batch comparison")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if args.repeat < 1 or args.startup_runs < 1:
-        parser.error("--repeat and --startup-runs must be at least 1")
+    if args.repeat < 1 or args.startup_runs < 1 or args.batch_rounds < 1:
+        parser.error("--repeat, --startup-runs and --batch-rounds must be at least 1")
+    if args.batch_lines < 2:
+        parser.error("--batch-lines must be at least 2")
     return args
 
 
@@ -677,6 +895,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "queries": {name: list(texts) for name, texts in QUERIES.items()},
         "sizes": [],
         "startup": None,
+        "batch": None,
     }
     if not args.startup_only:
         largest = max(args.sizes)
@@ -688,6 +907,10 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     if not args.no_startup:
         log("startup: timing cold starts…")
         report["startup"] = bench_startup(catalog, synonyms, workdir, args.startup_runs)
+    if not args.no_batch:
+        log("batch: --stdin against the python+sqlite3 loop…")
+        db_path = real_list_db(catalog, synonyms, workdir)
+        report["batch"] = bench_batch(db_path, workdir, args.batch_lines, args.batch_rounds)
     return report
 
 
