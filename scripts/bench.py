@@ -610,7 +610,7 @@ def bench_batch(db_path: Path, workdir: Path, lines: int, rounds: int) -> dict[s
     }
     peak_rss: dict[str, float] = {}
     codes: dict[str, set[int]] = {name: set() for name in commands}
-    for name, argv in commands.items():  # warm-up (bytecode, page cache)
+    for argv in commands.values():  # warm-up (bytecode, page cache)
         _timed_child(argv, one, env, workdir)
     for _ in range(rounds):
         for name, argv in commands.items():
