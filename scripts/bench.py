@@ -295,6 +295,7 @@ def time_build(
     reset = _reset_peak_rss()
     before = _proc_status_kib("VmRSS")
     profiler = cProfile.Profile() if profile else None
+    cpu_start = time.process_time()
     start = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -302,8 +303,12 @@ def time_build(
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     peak = _proc_status_kib("VmHWM") if reset else None
     memory = {
+        # CPU seconds of the build (user + system): less sensitive than the wall
+        # clock to other processes on a shared machine.
+        "cpu_seconds": round(cpu, 2),
         "rss_before_mib": round(before / 1024, 1) if before else None,
         "peak_rss_mib": round(peak / 1024, 1) if peak else None,
         "build_added_mib": round((peak - before) / 1024, 1) if peak and before else None,
@@ -371,7 +376,8 @@ def bench_size(
     build_seconds, profile_report, memory = time_build(corpus, target, synonyms, profile)
     size_mb = target.stat().st_size / 1e6
     log(
-        f"[{townships}] built in {build_seconds:.1f} s (load {load:.1f}), {size_mb:.1f} MB, "
+        f"[{townships}] built in {build_seconds:.1f} s (CPU {memory['cpu_seconds']} s, "
+        f"load {load:.1f}), {size_mb:.1f} MB, "
         f"peak RSS {memory['peak_rss_mib']} MiB (corpus {memory['rss_before_mib']} MiB); "
         "searching…"
     )
@@ -673,8 +679,9 @@ def format_report(report: dict[str, Any]) -> str:
     sizes = report["sizes"]
     if sizes:
         header = (
-            f"{'townships':>9} {'items':>8} {'build s':>8} {'load':>5} {'peak MiB':>9} "
-            f"{'DB MB':>8} {'KB/item':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+            f"{'townships':>9} {'items':>8} {'build s':>8} {'CPU s':>6} {'load':>5} "
+            f"{'peak MiB':>9} {'DB MB':>8} {'KB/item':>8} "
+            f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
         )
         lines.append(header)
         for size in sizes:
@@ -682,6 +689,7 @@ def format_report(report: dict[str, Any]) -> str:
             peak = size["build_memory"]["peak_rss_mib"]
             lines.append(
                 f"{size['townships']:>9} {size['items']:>8} {size['build_seconds']:>8.1f} "
+                f"{size['build_memory']['cpu_seconds']:>6.1f} "
                 f"{size['build_load']:>5.1f} {peak if peak is not None else '?':>9} "
                 f"{size['db_mb']:>8.1f} {size['kb_per_item']:>8.2f} "
                 f"{overall['p50_ms']:>8.2f} {overall['p95_ms']:>8.2f} "
