@@ -32,7 +32,7 @@ from dutylist.textsearch import (
     ParsedQuery,
     first_match,
     match_all,
-    match_any,
+    match_tokens,
     parse_query,
 )
 
@@ -47,6 +47,12 @@ _NAME_COLUMNS = ("name_bi",)
 
 RANK_CAP = 5_000
 """With a --limit, at most this many matches (the first in document order) are ranked."""
+
+COUNT_CAP = 10_000
+"""With a --limit, matches are counted up to this many; more are reported as "10,000+"."""
+
+FALLBACK_TOKENS = 4
+"""A partial-match fallback whose pieces are all very common ranks by this many of them."""
 
 # ---------------------------------------------------------------- results
 
@@ -75,6 +81,8 @@ class SearchResult:
     total: int = 0
     words: list[str] = field(default_factory=list)
     truncated_query: bool = False
+    total_capped: bool = False
+    """``total`` is COUNT_CAP and more items match (counting them all costs more than it tells)."""
 
 
 class BlockView(NamedTuple):
@@ -299,17 +307,45 @@ def search(
     if not parsed.terms:
         return result
     where, params = _filters(conn, kind, category, department)
-    rows, total = _ranked(conn, match_all(parsed, _ALL_COLUMNS), parsed, where, params, limit)
+    match = match_all(parsed, _ALL_COLUMNS)
+    rows, total, capped = _ranked(conn, match, parsed, where, params, limit)
     if not rows:
-        rows, total = _ranked(conn, match_any(parsed, _ALL_COLUMNS), parsed, where, params, limit)
-        result.partial = bool(rows)
+        pieces = parsed.pieces
+        if limit and len(pieces) > FALLBACK_TOKENS:
+            pieces = _rarer_pieces(conn, pieces)  # empty: no piece is found anywhere
+        if pieces:
+            match = match_tokens(pieces, _ALL_COLUMNS)
+            rows, total, capped = _ranked(conn, match, parsed, where, params, limit)
+            result.partial = bool(rows)
     result.rows = rows
     result.total = total
+    result.total_capped = capped
     _add_matches(conn, result.rows, parsed)
     return result
 
 
-_FTS_SOURCE = "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid"
+def _rarer_pieces(conn: sqlite3.Connection, pieces: list[str]) -> list[str]:
+    """The pieces of a long query worth ranking a partial match by.
+
+    bm25 reads every match of every piece (for its weights), so a long query of
+    common words would cost a pass over most of the index per word. Pieces
+    found in more than COUNT_CAP items say little about an item and are left
+    out, as are pieces found nowhere; when every piece found is that common,
+    the first FALLBACK_TOKENS of them are kept.
+    """
+    rare: list[str] = []
+    common: list[str] = []
+    for piece in pieces:
+        found = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM duties_fts WHERE duties_fts MATCH :match "
+            "LIMIT :cap)",
+            {"match": match_tokens([piece], _ALL_COLUMNS), "cap": COUNT_CAP + 1},
+        ).fetchone()[0]
+        if found > COUNT_CAP:
+            common.append(piece)
+        elif found:
+            rare.append(piece)
+    return rare or common[:FALLBACK_TOKENS]
 
 
 def _ranked(
@@ -319,74 +355,124 @@ def _ranked(
     where: list[str],
     params: dict[str, Any],
     limit: int | None,
-) -> tuple[list[DutyRow], int]:
-    """Rows matching ``match`` (and the filters), best first, and how many match in all."""
-    name_match = match_all(parsed, _NAME_COLUMNS)
-    args: dict[str, Any] = {**params, "match": match, "name_match": name_match}
-    clauses = ["duties_fts MATCH :match", *where]
-    total = 0
-    if limit:
-        count_sql = (
-            f"SELECT count(*) {_FTS_SOURCE}{_where(clauses)}"
-            if where
-            else "SELECT count(*) FROM duties_fts WHERE duties_fts MATCH :match"
+) -> tuple[list[DutyRow], int, bool]:
+    """Rows matching ``match`` (and the filters), best first; how many match; whether
+    that number is only a lower bound (COUNT_CAP)."""
+    args: dict[str, Any] = {
+        **params, "match": match, "name_match": match_all(parsed, _NAME_COLUMNS)
+    }
+    if where:
+        matches = (
+            "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid"
+            f"{_where(['duties_fts MATCH :match', *where])}"
         )
-        total = conn.execute(count_sql, {**params, "match": match}).fetchone()[0]
-        if total == 0:
-            return [], 0
-    bounds: list[str] = []  # on d.rowid: the ranked part of a very common match
-    if limit and total > RANK_CAP:
-        # Ranking costs a bm25 per match: for a word in most items of a large
-        # corpus, rank only the first RANK_CAP matches in document order.
-        bound = conn.execute(
-            f"SELECT d.rowid {_FTS_SOURCE}{_where(clauses)} ORDER BY d.rowid LIMIT 1 OFFSET :cap",
-            {**args, "cap": RANK_CAP},
-        ).fetchone()
-        if bound is not None:
-            args["bound"] = bound[0]
-            bounds.append("d.rowid < :bound")
+    else:
+        matches = "FROM duties_fts WHERE duties_fts MATCH :match"
+    total: int | None = None
+    capped = False
+    bound = ""  # caps the ranked part of a very common match, on the FTS tables' own rowid
+    if limit:
+        # The first limit + 1 matches: when there are no more, that is the count.
+        first = conn.execute(
+            f"SELECT duties_fts.rowid {matches} ORDER BY duties_fts.rowid LIMIT :probe",
+            {**args, "probe": limit + 1},
+        ).fetchall()
+        if not first:
+            return [], 0, False
+        if len(first) <= limit:
+            total = len(first)
+        else:
+            # Counting every match of a common word costs more than the exact
+            # number tells: stop at COUNT_CAP and say "10,000+".
+            total = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 {matches} LIMIT :count_cap)",
+                {**args, "count_cap": COUNT_CAP + 1},
+            ).fetchone()[0]
+            if total > COUNT_CAP:
+                total, capped = COUNT_CAP, True
+        if total > RANK_CAP:
+            # Ranking costs a bm25 per match: for a word in most items of a large
+            # corpus, rank only the first RANK_CAP matches in document order.
+            args["bound"] = conn.execute(
+                f"SELECT duties_fts.rowid {matches} ORDER BY duties_fts.rowid "
+                "LIMIT 1 OFFSET :rank_cap",
+                {**args, "rank_cap": RANK_CAP},
+            ).fetchone()[0]
+            bound = " AND rowid < :bound"
+    args["limit"] = limit
+    limit_clause = " LIMIT :limit" if limit else ""
     # Items whose name matches come first, ranked among themselves by a
     # name-only bm25; then the rest, by bm25 over name, departments and steps.
-    # The second query runs only when the first does not fill the limit.
-    name_clauses = ["names_fts MATCH :name_match", *where, *bounds]
-    sql = (
-        f"{_ROW_SELECT}, bm25(names_fts) AS rank "
-        f"FROM names_fts JOIN duties d ON d.rowid = names_fts.rowid{_where(name_clauses)} "
-        "ORDER BY rank, d.rowid"
-    )
-    if limit:
-        sql += " LIMIT :limit"
-        args["limit"] = limit
-    records = conn.execute(sql, args).fetchall()
-    if not limit or len(records) < limit:
-        name_bound = " AND rowid < :bound" if bounds else ""
-        rest_clauses = [
-            *clauses,
-            *bounds,
-            "d.rowid NOT IN (SELECT rowid FROM names_fts "
-            f"WHERE names_fts MATCH :name_match{name_bound})",
-        ]
-        weights = ", ".join(str(w) for w in _WEIGHTS)
+    # Without filters each stage ranks inside its FTS table (where the rowid
+    # bound lets FTS5 skip) and reads duties rows only for what it returns.
+    filters = "".join(f" AND {clause}" for clause in where)
+    if where:
         sql = (
-            f"{_ROW_SELECT}, bm25(duties_fts, {weights}) AS rank "
-            f"{_FTS_SOURCE}{_where(rest_clauses)} ORDER BY rank, d.rowid"
+            f"{_ROW_SELECT}, bm25(names_fts) AS rank "
+            "FROM names_fts JOIN duties d ON d.rowid = names_fts.rowid "
+            f"WHERE names_fts MATCH :name_match{bound.replace('rowid', 'names_fts.rowid')}"
+            f"{filters} ORDER BY rank, d.rowid{limit_clause}"
         )
-        if limit:
-            sql += " LIMIT :rest"
-            args["rest"] = limit - len(records)
+    else:
+        sql = (
+            f"{_ROW_SELECT}, n.rank FROM (SELECT rowid, bm25(names_fts) AS rank "
+            f"FROM names_fts WHERE names_fts MATCH :name_match{bound} "
+            f"ORDER BY rank, rowid{limit_clause}) n "
+            "JOIN duties d ON d.rowid = n.rowid ORDER BY n.rank, n.rowid"
+        )
+    records = conn.execute(sql, args).fetchall()
+    if limit and len(records) >= limit:
+        more = False
+    else:
+        # Known few matches, all of them name matches: nothing else to rank.
+        more = total is None or total > len(records)
+    if more:
+        names = f"SELECT rowid FROM names_fts WHERE names_fts MATCH :name_match{bound}"
+        weights = ", ".join(str(w) for w in _WEIGHTS)
+        args["rest"] = limit - len(records) if limit else None
+        rest_clause = " LIMIT :rest" if limit else ""
+        if where:
+            sql = (
+                f"{_ROW_SELECT}, bm25(duties_fts, {weights}) AS rank "
+                "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
+                f"WHERE duties_fts MATCH :match{bound.replace('rowid', 'duties_fts.rowid')}"
+                f"{filters} AND duties_fts.rowid NOT IN ({names}) "
+                f"ORDER BY rank, d.rowid{rest_clause}"
+            )
+        else:
+            sql = (
+                f"{_ROW_SELECT}, f.rank FROM (SELECT rowid, "
+                f"bm25(duties_fts, {weights}) AS rank FROM duties_fts "
+                f"WHERE duties_fts MATCH :match{bound} AND rowid NOT IN ({names}) "
+                f"ORDER BY rank, rowid{rest_clause}) f "
+                "JOIN duties d ON d.rowid = f.rowid ORDER BY f.rank, f.rowid"
+            )
         records += conn.execute(sql, args).fetchall()
     rows = _rows(conn, records)
-    return rows, max(total, len(rows))
+    return rows, max(total or 0, len(rows)), capped
 
 
 def _add_matches(conn: sqlite3.Connection, rows: list[DutyRow], parsed: ParsedQuery) -> None:
-    """Fill in where each row matched and the matched text around it."""
-    blocks = _blocks(conn, [row.id for row in rows if row.list != "basic"])
+    """Fill in where each row matched and the matched text around it.
+
+    The first field (name, departments, then the duties cells in order) holding
+    a whole word wins, else the first holding a piece of one. Steps are read
+    (in one query) only for the rows whose name and departments hold no word.
+    """
     words = parsed.words
-    pieces = sorted(parsed.pieces, key=len, reverse=True)
+    pending: list[DutyRow] = []
     for row in rows:
-        fields: list[tuple[str, str]] = [("name", row.name)]
-        fields += [("departments", d) for d in row.departments]
+        hit = first_match(_head_fields(row), words)
+        if hit:
+            row.matched_in, row.matched = hit
+        else:
+            pending.append(row)
+    if not pending:
+        return
+    blocks = _blocks(conn, [row.id for row in pending if row.list != "basic"])
+    pieces = sorted(parsed.pieces, key=len, reverse=True)
+    for row in pending:
+        fields = _head_fields(row)
         for block in blocks.get(row.id, []):
             side = "upper_duties" if block.side == "upper" else "township_duties"
             fields += [(side, t) for t in (block.heading, block.department) if t]
@@ -394,3 +480,7 @@ def _add_matches(conn: sqlite3.Connection, rows: list[DutyRow], parsed: ParsedQu
         hit = first_match(fields, words, pieces)
         if hit:
             row.matched_in, row.matched = hit
+
+
+def _head_fields(row: DutyRow) -> list[tuple[str, str]]:
+    return [("name", row.name), *(("departments", d) for d in row.departments)]

@@ -14,6 +14,7 @@ tokenizer then only splits on the spaces.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import unicodedata
@@ -196,10 +197,15 @@ def match_any(query: ParsedQuery, columns: Sequence[str]) -> str:
 
     bm25 then ranks items that share more (and rarer) pieces of the query first.
     """
+    return match_tokens(query.pieces, columns)
+
+
+def match_tokens(tokens: Iterable[str], columns: Sequence[str]) -> str:
+    """Any of ``tokens`` (pieces from ``ParsedQuery.pieces``), as one FTS5 expression."""
     bi_cols = " ".join(columns)
     uni_cols = " ".join(c.replace("_bi", "_uni") for c in columns)
     parts = []
-    for token in query.pieces:
+    for token in tokens:
         if is_cjk(token) and len(token) == 1:
             parts.append(f"({{{uni_cols}}} : {_quote(token)})")
         elif is_cjk(token):
@@ -220,22 +226,40 @@ def find_span(text: str, words: Iterable[str]) -> tuple[int, int] | None:
     return spans[0] if spans else None
 
 
+@functools.lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """``text`` folded for locating words, every character where it was.
+
+    Width and case are folded (NFKC, lower case); where NFKC would change the
+    length, each character is folded on its own so positions still match.
+    Cached: a batch of queries meets the same names and steps again and again.
+    """
+    folded = normalize(text)
+    if len(folded) != len(text):
+        folded = "".join(normalize(ch)[:1] or ch for ch in text)
+    return folded
+
+
+@functools.lru_cache(maxsize=1024)
+def needle(word: str) -> str:
+    """What is looked for in folded text for ``word``: its characters, punctuation dropped."""
+    return "".join(segments(word)) if " " not in word else word
+
+
 def find_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
     """Every non-overlapping occurrence of any of ``words`` in ``text``, sorted."""
-    folded = normalize(text)
-    if len(folded) != len(text):  # NFKC changed the length: fall back to per-char folding
-        folded = "".join(normalize(ch)[:1] or ch for ch in text)
+    folded = fold(text)
     spans: list[tuple[int, int]] = []
     for word in words:
-        needle = "".join(segments(word)) if " " not in word else word
-        if not needle:
+        needle_ = needle(word)
+        if not needle_:
             continue
         start = 0
         while True:
-            index = folded.find(needle, start)
+            index = folded.find(needle_, start)
             if index < 0:
                 break
-            span = (index, index + len(needle))
+            span = (index, index + len(needle_))
             if not any(s < span[1] and span[0] < e for s, e in spans):
                 spans.append(span)
             start = index + 1
@@ -270,7 +294,13 @@ def first_match(
     """
     fields = list(fields)
     for candidates in (words, pieces):
-        hit = next(((key, text) for key, text in fields if find_span(text, candidates)), None)
-        if hit:
-            return hit[0], snippet(hit[1], candidates)
+        needles = [n for n in map(needle, candidates) if n]
+        if not needles:
+            continue
+        # One (cached) fold per field and a substring test: find_spans and
+        # snippet run only on the field that holds a match.
+        for key, text in fields:
+            folded = fold(text)
+            if any(n in folded for n in needles):
+                return key, snippet(text, candidates)
     return None

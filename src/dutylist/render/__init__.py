@@ -106,7 +106,9 @@ def search_notes(results: Sequence[SearchResult], *, batch: bool = False) -> lis
     if result.partial:
         notes.append(labels.NOTE_PARTIAL.format(query=labels.shorten(result.query)))
     if result.total > len(result.rows):
-        notes.append(labels.NOTE_MORE.format(total=result.total, shown=len(result.rows)))
+        # A capped count is a lower bound: "10,000+".
+        total = f"{result.total:,}+" if result.total_capped else str(result.total)
+        notes.append(labels.NOTE_MORE.format(total=total, shown=len(result.rows)))
     if not result.rows:
         notes.append(labels.NOTE_NOTHING_FOUND.format(query=labels.shorten(result.query)))
     return notes

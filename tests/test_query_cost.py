@@ -1,0 +1,123 @@
+"""The cheap paths of a search give the answers the plain ones would (issue 14).
+
+Speed itself is measured by scripts/bench.py, not here: these tests pin down that
+the shortcuts (capped counts, capped ranking, snippets located once per field)
+change nothing a user can see except what they are meant to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dutylist import query
+from dutylist.cli import main
+from dutylist.store.schema import connect, load_synonyms
+from dutylist.textsearch import find_span, snippet
+
+QUERIES = [
+    "低保", "村", "乡", "狗", "打疫苗", "两癌", "高龄 津贴 发放", "农药 回收",
+    "我家的狗咬人了怎么办", "低保火星基地", "应急管理局", "民政局 公示", "ＡＰＰ", "12345",
+]
+
+
+@pytest.fixture(scope="module")
+def conn(real_db: Path):  # type: ignore[no-untyped-def]
+    connection = connect(real_db)
+    yield connection
+    connection.close()
+
+
+def _reference_match(
+    conn: sqlite3.Connection, row: query.DutyRow, words: list[str], pieces: list[str]
+) -> tuple[str | None, str | None]:
+    """Where a row matched, the slow way: every field, every step, in document order."""
+    fields: list[tuple[str, str]] = [("name", row.name)]
+    fields += [("departments", d) for d in row.departments]
+    if row.list != "basic":
+        for block in query.get_duty(conn, row.id).upper:
+            fields += [("upper_duties", t) for t in (block.heading, block.department) if t]
+            fields += [("upper_duties", s) for s in block.steps]
+        for block in query.get_duty(conn, row.id).township:
+            fields += [("township_duties", t) for t in (block.heading, block.department) if t]
+            fields += [("township_duties", s) for s in block.steps]
+    pieces = sorted(pieces, key=len, reverse=True)
+    for candidates in (words, pieces):
+        for where, text in fields:
+            if find_span(text, candidates):
+                return where, snippet(text, candidates)
+    return None, None
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matched_text_is_where_a_full_scan_finds_it(conn, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, text, limit=None)
+    assert result.rows, text
+    pieces = query.parse_query(text, load_synonyms(conn)).pieces
+    for row in result.rows:
+        expected = _reference_match(conn, row, result.words, pieces)
+        assert (row.matched_in, row.matched) == expected, row.id
+
+
+def test_counts_stop_at_the_cap_and_say_so(conn, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    exact = query.search(conn, "村", limit=None)
+    assert not exact.total_capped and exact.total == len(exact.rows) > 40
+    monkeypatch.setattr(query, "COUNT_CAP", 30)
+    capped = query.search(conn, "村", limit=5)
+    assert capped.total_capped and capped.total == 30 and len(capped.rows) == 5
+    assert [r.id for r in capped.rows] == [r.id for r in exact.rows[:5]]
+    few = query.search(conn, "低保", limit=5)
+    assert not few.total_capped and few.total < 30
+    # Without a limit every match is listed, so the count is exact.
+    assert query.search(conn, "村", limit=None).total == exact.total
+
+
+def test_few_matches_are_counted_exactly(conn) -> None:  # type: ignore[no-untyped-def]
+    everything = query.search(conn, "防汛", limit=None)
+    assert len(everything.rows) > 2
+    for limit in (1, len(everything.rows) - 1, len(everything.rows), len(everything.rows) + 1):
+        result = query.search(conn, "防汛", limit=limit)
+        assert result.total == everything.total and not result.total_capped
+        assert [r.id for r in result.rows] == [r.id for r in everything.rows[:limit]]
+
+
+@pytest.mark.parametrize("kind", [None, "basic", "coordinated"])
+def test_limited_and_unlimited_searches_rank_alike(conn, kind) -> None:  # type: ignore[no-untyped-def]
+    for text in QUERIES:
+        everything = query.search(conn, text, kind=kind, limit=None)
+        first = query.search(conn, text, kind=kind, limit=7)
+        assert [(r.id, r.score) for r in first.rows] == [
+            (r.id, r.score) for r in everything.rows[:7]
+        ], text
+        assert first.total == everything.total and first.partial == everything.partial
+
+
+def test_cli_says_a_capped_count_is_a_lower_bound(
+    real_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(query, "COUNT_CAP", 30)
+    monkeypatch.setattr("sys.argv", ["dutylist", "search", "村", "-n", "3", "--format", "tsv",
+                                     "--db", str(real_db)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 3
+    assert "30+" in captured.err
+
+
+def test_a_long_fallback_ranks_by_its_less_common_pieces(
+    conn, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    text = "我家的狗咬人了怎么办"
+    before = query.search(conn, text)
+    assert before.partial and before.rows[0].id == "C19"
+    # On the real list no piece is common enough to be left out.
+    assert query._rarer_pieces(conn, list(query.parse_query(text).pieces)) == [
+        p for p in query.parse_query(text).pieces if query.search(conn, p, synonyms={}).rows
+    ]
+    monkeypatch.setattr(query, "COUNT_CAP", 3)
+    common = query.search(conn, "工作 管理 服务 村 乡 火星")
+    assert common.partial and common.rows and common.total_capped
