@@ -116,9 +116,14 @@ def read(path: str | os.PathLike[str]) -> tuple[str, str]:
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
-    """The YAML node tree (nothing constructed), or SourceError with the line."""
+    """The YAML node tree (nothing constructed), or SourceError with the line.
+
+    libyaml's composer (``CSafeLoader``) when PyYAML has it: about 9x faster than
+    the pure-Python one, and its nodes carry the same line marks for messages.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

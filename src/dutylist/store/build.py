@@ -1,4 +1,7 @@
-"""Model -> SQLite (via sqlite-utils): the tables of ``store.schema``, the index, atomic replace.
+"""Model -> SQLite: the tables of ``store.schema``, the index, atomic replace.
+
+Rows go in as tuples through ``executemany`` in one transaction, a chunk of
+items at a time, so a county's lists build in seconds and memory stays flat.
 
 The database is written to a temporary file beside the target and renamed
 into place, so a failed or interrupted build leaves the previous database as
@@ -11,6 +14,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -92,23 +96,27 @@ def _write(
     source_label: str | None,
 ) -> None:
     db = sqlite_utils.Database(path)
+    conn = db.conn
+    conn.isolation_level = None  # the one transaction below is explicit
     try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
-        _create_schema(db)
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -131072")  # up to 128 MiB of pages while building
+        conn.executescript(TABLES_SQL)
         for table in FTS_TABLES:
-            # Merge index segments less eagerly during the bulk insert.
-            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 8)")
-            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('crisismerge', 64)")
-        with db.conn:
-            _insert(db, catalog, synonyms)
-            _insert_metadata(db, catalog, source, synonyms_source, tool_version, source_label)
+            for option, value in _FTS_BUILD_OPTIONS:
+                conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES (?, ?)", (option, value))
+        conn.execute("BEGIN")
+        _insert(conn, catalog, synonyms)
+        _insert_metadata(conn, catalog, source, synonyms_source, tool_version, source_label)
+        conn.execute("COMMIT")
         for table in FTS_TABLES:
-            db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-        db.execute("PRAGMA journal_mode = DELETE")
-        db.execute("ANALYZE")
-        db.execute("PRAGMA optimize")
+            conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        for statement in INDEXES_SQL:
+            conn.execute(statement)
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA optimize")
     finally:
         db.close()
     # The file must be complete on disk before it is renamed into place.
@@ -116,95 +124,109 @@ def _write(
         os.fsync(handle.fileno())
 
 
-def _create_schema(db: sqlite_utils.Database) -> None:
-    db.executescript(TABLES_SQL)
+# FTS5 settings for the bulk insert: a larger in-memory term hash (fewer, larger
+# segments to merge; FTS5's default is 1 MiB) and lazier merging. The final
+# 'optimize' leaves one segment per index for the queries anyway.
+_FTS_BUILD_OPTIONS = (("hashsize", 32 * 1024 * 1024), ("automerge", 8), ("crisismerge", 64))
+
+_CHUNK = 2000
+"""Items tokenised and inserted per round, so memory does not grow with the list."""
 
 
 def _insert(
-    db: sqlite_utils.Database, catalog: Catalog, synonyms: Mapping[str, Sequence[str]]
+    conn: sqlite3.Connection, catalog: Catalog, synonyms: Mapping[str, Sequence[str]]
 ) -> None:
-    dept_ids: dict[str, int] = {}
-    aliases_of: dict[str, tuple[str, ...]] = {}
-    dept_rows: list[dict[str, object]] = []
-    alias_rows: list[dict[str, object]] = []
-    for number, department in enumerate(catalog.departments, start=1):
-        dept_ids[department.name] = number
-        aliases_of[department.name] = department.aliases
-        dept_rows.append({"id": number, "name": department.name})
-        alias_rows.extend(
-            {"alias": alias, "department_id": number, "position": position}
-            for position, alias in enumerate(department.aliases)
-        )
-    db.table("departments").insert_all(dept_rows)
-    db.table("department_aliases").insert_all(alias_rows)
+    """Every row, in one pass over the items, as tuples through ``executemany``.
 
-    duty_rows: list[dict[str, object]] = []
-    link_rows: list[dict[str, object]] = []
-    block_rows: list[dict[str, object]] = []
-    step_rows: list[dict[str, object]] = []
-    fts_rows: list[tuple[int, str, str, str, str, str, str]] = []
+    Rows are made a chunk of items at a time (tokenising included) and
+    written before the next chunk is made. To add a table: a tuple per row
+    in the loop below and one ``executemany`` per chunk.
+    """
+    dept_ids = {department.name: n for n, department in enumerate(catalog.departments, 1)}
+    aliases_of = {department.name: department.aliases for department in catalog.departments}
+    conn.executemany(
+        "INSERT INTO departments (id, name) VALUES (?, ?)",
+        ((dept_ids[d.name], d.name) for d in catalog.departments),
+    )
+    conn.executemany(
+        "INSERT INTO department_aliases (alias, department_id, position) VALUES (?, ?, ?)",
+        (
+            (alias, dept_ids[d.name], position)
+            for d in catalog.departments
+            for position, alias in enumerate(d.aliases)
+        ),
+    )
+    # Most items share one of a few department lists: tokenise each list once.
+    dept_streams: dict[tuple[str, ...], tuple[str, str]] = {}
+    fts_sql = (
+        f"INSERT INTO duties_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(FTS_COLUMNS) + 1))})"
+    )
+    names_sql = (
+        f"INSERT INTO names_fts (rowid, {', '.join(NAME_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(NAME_COLUMNS) + 1))})"
+    )
     block_id = 0
-    for rowid, duty in enumerate(catalog.duties(), start=1):
-        duty_rows.append(
-            {
-                "rowid": rowid,
-                "id": duty.id,
-                "list": duty.list,
-                "seq": duty.seq,
-                "category": duty.category,
-                "name": duty.name,
-                "note": duty.note,
-            }
-        )
-        link_rows.extend(
-            {"duty_id": duty.id, "department_id": dept_ids[name], "position": position}
-            for position, name in enumerate(duty.departments)
-        )
-        for side in SIDES:
-            blocks = duty.upper_duties if side == "upper" else duty.township_duties
-            for position, block in enumerate(blocks):
-                block_id += 1
-                block_rows.append(
-                    {
-                        "id": block_id,
-                        "duty_id": duty.id,
-                        "side": side,
-                        "position": position,
-                        "heading": block.heading,
-                        "department": block.department,
-                        "numbered": int(block.numbered),
-                    }
+    duties = catalog.duties()
+    for first in range(0, len(duties), _CHUNK):
+        duty_rows: list[tuple[object, ...]] = []
+        link_rows: list[tuple[object, ...]] = []
+        block_rows: list[tuple[object, ...]] = []
+        step_rows: list[tuple[object, ...]] = []
+        fts_rows: list[tuple[object, ...]] = []
+        for rowid, duty in enumerate(duties[first : first + _CHUNK], start=first + 1):
+            duty_id = duty.id
+            duty_rows.append(
+                (rowid, duty_id, duty.list, duty.seq, duty.category, duty.name, duty.note)
+            )
+            link_rows.extend(
+                (duty_id, dept_ids[name], position)
+                for position, name in enumerate(duty.departments)
+            )
+            for side in SIDES:
+                blocks = duty.upper_duties if side == "upper" else duty.township_duties
+                for position, block in enumerate(blocks):
+                    block_id += 1
+                    block_rows.append(
+                        (
+                            block_id, duty_id, side, position, block.heading,
+                            block.department, int(block.numbered),
+                        )
+                    )
+                    step_rows.extend((block_id, n, text) for n, text in enumerate(block.steps))
+            dept = dept_streams.get(duty.departments)
+            if dept is None:
+                dept_text = " ".join(
+                    " ".join((name, *aliases_of.get(name, ()))) for name in duty.departments
                 )
-                step_rows.extend(
-                    {"block_id": block_id, "position": n, "text": text}
-                    for n, text in enumerate(block.steps)
-                )
-        dept_text = " ".join(
-            " ".join((name, *aliases_of.get(name, ()))) for name in duty.departments
+                dept = dept_streams[duty.departments] = index_streams(dept_text)
+            name_bi, name_uni = index_streams(duty.name)
+            body_bi, body_uni = _join_streams(duty.body_texts())
+            fts_rows.append((rowid, name_bi, name_uni, *dept, body_bi, body_uni))
+        conn.executemany(
+            "INSERT INTO duties (rowid, id, list, seq, category, name, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            duty_rows,
         )
-        name_bi, name_uni = index_streams(duty.name)
-        dept_bi, dept_uni = index_streams(dept_text)
-        body_bi, body_uni = _join_streams(duty.body_texts())
-        fts_rows.append((rowid, name_bi, name_uni, dept_bi, dept_uni, body_bi, body_uni))
-    db.table("duties").insert_all(duty_rows, batch_size=1000)
-    db.table("duty_departments").insert_all(link_rows, batch_size=1000)
-    db.table("blocks").insert_all(block_rows, batch_size=1000)
-    db.table("steps").insert_all(step_rows, batch_size=1000)
-    placeholders = ", ".join("?" for _ in range(len(FTS_COLUMNS) + 1))
-    db.conn.executemany(
-        f"INSERT INTO duties_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES ({placeholders})",
-        fts_rows,
-    )
-    db.conn.executemany(
-        f"INSERT INTO names_fts (rowid, {', '.join(NAME_COLUMNS)}) VALUES (?, ?, ?)",
-        (row[:3] for row in fts_rows),
-    )
-    for statement in INDEXES_SQL:
-        db.execute(statement)
-    db.table("synonyms").insert_all(
-        {"word": word, "target": target, "position": position}
-        for word, targets in synonyms.items()
-        for position, target in enumerate(targets)
+        conn.executemany(
+            "INSERT INTO duty_departments (duty_id, department_id, position) VALUES (?, ?, ?)",
+            link_rows,
+        )
+        conn.executemany(
+            "INSERT INTO blocks (id, duty_id, side, position, heading, department, numbered) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            block_rows,
+        )
+        conn.executemany("INSERT INTO steps (block_id, position, text) VALUES (?, ?, ?)", step_rows)
+        conn.executemany(fts_sql, fts_rows)
+        conn.executemany(names_sql, (row[: len(NAME_COLUMNS) + 1] for row in fts_rows))
+    conn.executemany(
+        "INSERT INTO synonyms (word, target, position) VALUES (?, ?, ?)",
+        (
+            (word, target, position)
+            for word, targets in synonyms.items()
+            for position, target in enumerate(targets)
+        ),
     )
 
 
@@ -222,7 +244,7 @@ def _join_streams(texts: Iterable[str]) -> tuple[str, str]:
 
 
 def _insert_metadata(
-    db: sqlite_utils.Database,
+    conn: sqlite3.Connection,
     catalog: Catalog,
     source: Path | None,
     synonyms_source: Path | None,
@@ -250,7 +272,8 @@ def _insert_metadata(
         duty_list = catalog.lists.get(kind)
         meta[f"count_{kind}"] = str(len(duty_list.items)) if duty_list else "0"
         meta[f"title_{kind}"] = duty_list.title if duty_list else None
-    db.table("metadata").insert_all(
-        {"key": key, "value": value} for key, value in meta.items() if value is not None
+    conn.executemany(
+        "INSERT INTO metadata (key, value) VALUES (?, ?)",
+        ((key, value) for key, value in meta.items() if value is not None),
     )
 

@@ -74,7 +74,7 @@ CREATE TABLE steps (
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
     PRIMARY KEY (block_id, position)
-);
+) WITHOUT ROWID;
 CREATE TABLE synonyms (word TEXT, target TEXT, position INTEGER, PRIMARY KEY (word, position));
 """ + "".join(
     f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
