@@ -61,8 +61,20 @@ class Duty:
 
 @dataclass(frozen=True)
 class Department:
+    """A department, with the other names clerks use for it (our data, not official text).
+
+    ``aliases``: current short forms (县民政局, 民政局, 卫健委) and township units that stand
+    for it (司法所 for 司法局). ``former_names``: names before the 2018 reform or earlier
+    renames and merged predecessors (计生委, 安监局, 工商局).
+    """
+
     name: str
     aliases: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+
+    def other_names(self) -> tuple[str, ...]:
+        """Aliases, then former names."""
+        return (*self.aliases, *self.former_names)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def department_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def department_labels(conn: sqlite3.Connection) -> list[list[str]]:
-    """Each department's full name followed by its aliases (县民政局, 民政局)."""
+    """Each department's full name, its aliases (县民政局, 民政局), then its former names."""
     return [[name, *aliases] for _, name, aliases in departments(conn)]
 
 
@@ -59,8 +59,9 @@ def resolve_category(conn: sqlite3.Connection, text: str) -> str:
 def resolve_department(conn: sqlite3.Connection, text: str) -> tuple[int, str]:
     """(id, full name) of the department named by ``text``.
 
-    Accepts the full name (木垒县民政局), an alias (县民政局, 民政局), or a
-    fragment that only one department's name or aliases contain.
+    Accepts the full name (木垒县民政局), an alias (县民政局, 民政局), a former
+    name (计生委 for 木垒县卫生健康委员会), or a fragment that only one
+    department's names contain.
     """
     text = text.strip()
     if not text:

@@ -26,7 +26,7 @@ SCHEMA_VERSION = 1
 _TOP_KEYS = {"schema", "document", "departments", "lists"}
 _DOCUMENT_KEYS = {"township", "county", "title", "source", "doc_number", "date", "version"}
 _DOCUMENT_REQUIRED = ("township", "county", "title")
-_DEPARTMENT_KEYS = {"name", "aliases"}
+_DEPARTMENT_KEYS = {"name", "aliases", "former_names"}
 _LIST_KEYS = {"title", "items"}
 _ITEM_KEYS: dict[ListKind, set[str]] = {
     "basic": {"seq", "category", "name", "note"},
@@ -76,7 +76,7 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
     if check.problems:
         raise SourceError(check.problems)
     assert document is not None
-    return Catalog(document=document, departments=tuple(d for d, _ in departments), lists=lists)
+    return Catalog(document=document, departments=tuple(d for d, _, _ in departments), lists=lists)
 
 
 def _document(check: Checker, node: yaml.Node | None, root: yaml.Node) -> Document | None:
@@ -94,40 +94,62 @@ def _document(check: Checker, node: yaml.Node | None, root: yaml.Node) -> Docume
     return Document(**values)
 
 
-def _departments(
-    check: Checker, node: yaml.Node | None, root: yaml.Node
-) -> list[tuple[Department, yaml.Node]]:
+# A declared department, its entry node, and the node of each of its names (for file:line).
+_Declared = tuple[Department, yaml.Node, dict[str, yaml.Node]]
+
+
+def _departments(check: Checker, node: yaml.Node | None, root: yaml.Node) -> list[_Declared]:
     if node is None:
         check.add(root, "缺少 departments")
         return []
-    result: list[tuple[Department, yaml.Node]] = []
+    result: list[_Declared] = []
     for entry in check.sequence(node, "departments"):
         fields = check.mapping(entry, "一个部门", _DEPARTMENT_KEYS)
         if not fields:
             continue
         name = check.text(fields.get("name"), "部门的 name", entry)
-        aliases: list[str] = []
-        for alias_node in check.sequence(fields.get("aliases"), "部门的 aliases"):
-            alias = check.text(alias_node, "部门简称", entry)
-            if alias is not None:
-                aliases.append(alias)
+        aliases = _names(check, fields.get("aliases"), "aliases", "部门简称", entry)
+        former = _names(check, fields.get("former_names"), "former_names", "部门原名", entry)
         if name is not None:
-            result.append((Department(name=name, aliases=tuple(aliases)), entry))
+            department = Department(
+                name=name,
+                aliases=tuple(text for text, _ in aliases),
+                former_names=tuple(text for text, _ in former),
+            )
+            nodes = dict((*aliases, *former))
+            nodes.setdefault(name, fields["name"])
+            result.append((department, entry, nodes))
     return result
 
 
-def _known_departments(
-    check: Checker, departments: list[tuple[Department, yaml.Node]]
-) -> set[str]:
-    """Full names, after reporting names and aliases declared twice."""
+def _names(
+    check: Checker, node: yaml.Node | None, key: str, what: str, entry: yaml.Node
+) -> list[tuple[str, yaml.Node]]:
+    """(text, node) of each name in a department's ``aliases`` or ``former_names`` list."""
+    out: list[tuple[str, yaml.Node]] = []
+    for item in check.sequence(node, f"部门的 {key}"):
+        text = check.text(item, what, entry)
+        if text is not None:
+            out.append((text, item))
+    return out
+
+
+def _known_departments(check: Checker, departments: list[_Declared]) -> set[str]:
+    """Full names, after reporting a name, alias or former name claimed by two departments."""
     owner: dict[str, str] = {}
-    for department, node in departments:
-        for label in (department.name, *department.aliases):
+    for department, node, nodes in departments:
+        if department.name in owner and owner[department.name] == department.name:
+            check.add(node, f"部门名称 {department.name!r} 重复声明")
+        for label in (department.name, *department.other_names()):
             previous = owner.get(label)
-            if previous is not None and (previous != department.name or label == department.name):
-                check.add(node, f"部门名称或简称 {label!r} 重复声明")
+            if previous is not None and previous != department.name:
+                check.add(
+                    nodes.get(label, node),
+                    f"部门名称、简称或原名 {label!r} 已属于 {previous}，"
+                    f"不能再属于 {department.name}",
+                )
             owner.setdefault(label, department.name)
-    return {department.name for department, _ in departments}
+    return {department.name for department, _, _ in departments}
 
 
 def _duty_list(

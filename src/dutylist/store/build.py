@@ -149,11 +149,13 @@ def _insert(
         ((dept_ids[d.name], d.name) for d in catalog.departments),
     )
     conn.executemany(
-        "INSERT INTO department_aliases (alias, department_id, position) VALUES (?, ?, ?)",
+        "INSERT INTO department_aliases (alias, department_id, position, former)"
+        " VALUES (?, ?, ?, ?)",
         (
-            (alias, dept_ids[d.name], position)
+            (alias, dept_ids[d.name], position, former)
             for d in catalog.departments
-            for position, alias in enumerate(d.aliases)
+            for former, names in enumerate((d.aliases, d.former_names))
+            for position, alias in enumerate(names)
         ),
     )
     # Most items share one of a few department lists: tokenise each list once.

@@ -22,11 +22,12 @@ from dutylist.ids import LIST_KINDS, SIDES, ListKind
 if TYPE_CHECKING:
     from dutylist.model import Catalog, DutyList
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 """Version of the database layout; other versions are refused.
 
 2: separate name index. 3: departments and aliases stored once (no
-``duties.departments`` text, no ``departments.aliases`` JSON).
+``duties.departments`` text, no ``departments.aliases`` JSON). 4: former names
+of departments beside their aliases (``department_aliases.former``).
 """
 
 FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
@@ -43,7 +44,8 @@ CREATE TABLE departments (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE department_aliases (
     alias TEXT PRIMARY KEY,
     department_id INTEGER NOT NULL REFERENCES departments(id),
-    position INTEGER NOT NULL
+    position INTEGER NOT NULL,
+    former INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE duties (
     rowid INTEGER PRIMARY KEY,
@@ -134,14 +136,29 @@ def load_synonyms(conn: sqlite3.Connection) -> dict[str, list[str]]:
 
 
 def departments(conn: sqlite3.Connection) -> list[tuple[int, str, list[str]]]:
-    """(id, full name, aliases) of every department, in the declared order."""
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for dept_id, alias in conn.execute(
-        "SELECT department_id, alias FROM department_aliases ORDER BY department_id, position"
-    ):
-        aliases[dept_id].append(alias)
+    """(id, full name, other names) of every department, in the declared order.
+
+    The other names are the aliases, then the former names: a department is found
+    by any of them.
+    """
     return [
-        (dept_id, name, aliases.get(dept_id, []))
+        (dept_id, name, [*aliases, *former])
+        for dept_id, name, aliases, former in department_names(conn)
+    ]
+
+
+def department_names(
+    conn: sqlite3.Connection,
+) -> list[tuple[int, str, list[str], list[str]]]:
+    """(id, full name, aliases, former names) of every department, in the declared order."""
+    others: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for dept_id, alias, former in conn.execute(
+        "SELECT department_id, alias, former FROM department_aliases "
+        "ORDER BY department_id, former, position"
+    ):
+        others[(dept_id, former)].append(alias)
+    return [
+        (dept_id, name, others.get((dept_id, 0), []), others.get((dept_id, 1), []))
         for dept_id, name in conn.execute("SELECT id, name FROM departments ORDER BY id")
     ]
 
@@ -179,9 +196,11 @@ def read_catalog(conn: sqlite3.Connection) -> Catalog:
     )
     names: dict[int, str] = {}
     declared = []
-    for dept_id, name, aliases in departments(conn):
+    for dept_id, name, aliases, former in department_names(conn):
         names[dept_id] = name
-        declared.append(Department(name=name, aliases=tuple(aliases)))
+        declared.append(
+            Department(name=name, aliases=tuple(aliases), former_names=tuple(former))
+        )
     links: dict[str, list[str]] = defaultdict(list)
     for duty_id, dept_id in conn.execute(
         "SELECT duty_id, department_id FROM duty_departments ORDER BY duty_id, position"

@@ -1,0 +1,150 @@
+"""Department names clerks use (aliases, former names): data, validation, storage, lookup."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from dutylist.errors import SourceError
+from dutylist.model import Catalog
+from dutylist.source import parse_catalog
+from dutylist.store.build import build_database
+from dutylist.store.schema import connect, read_catalog
+
+from .conftest import MINI_YAML
+
+MINI = MINI_YAML.read_text(encoding="utf-8")
+Cli = Callable[..., Result]
+
+CIVIL = "木垒县民政局"
+FARMING = "木垒县农业农村局"
+
+
+def with_names(civil: str = "", farming: str = "") -> str:
+    """The mini fixture with extra lines under each department's aliases."""
+    text = MINI.replace("    aliases: [县民政局, 民政局]\n", "    aliases: [县民政局, 民政局]\n" + civil, 1)
+    return text.replace(
+        "    aliases: [县农业农村局, 农业农村局]\n", "    aliases: [县农业农村局, 农业农村局]\n" + farming, 1
+    )
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(SourceError) as caught:
+        parse_catalog(text, "duties.yaml")
+    return caught.value.problems
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+# ---------------------------------------------------------------- the real list
+
+
+def test_every_department_has_its_other_names(real_catalog: Catalog) -> None:
+    assert [d.name for d in real_catalog.departments if not d.aliases] == []
+
+
+def test_no_name_is_claimed_by_two_departments(real_catalog: Catalog) -> None:
+    owners: dict[str, set[str]] = {}
+    for d in real_catalog.departments:
+        for label in {d.name, *d.aliases, *d.former_names}:
+            owners.setdefault(label, set()).add(d.name)
+    assert {label: names for label, names in owners.items() if len(names) > 1} == {}
+
+
+def test_other_names_are_plain_and_not_repeated(real_catalog: Catalog) -> None:
+    for d in real_catalog.departments:
+        names = [*d.aliases, *d.former_names]
+        assert [n for n, c in Counter(names).items() if c > 1] == [], d.name
+        assert all(n and not any(ch.isspace() for ch in n) for n in names), d.name
+        assert d.name not in names
+
+
+@pytest.mark.parametrize(
+    "said,department",
+    [
+        ("卫健委", "木垒县卫生健康委员会"),  # short form
+        ("计生委", "木垒县卫生健康委员会"),  # before the 2018 reform
+        ("安监局", "木垒县应急管理局"),
+        ("应急局", "木垒县应急管理局"),
+        ("工商局", "木垒县市场监督管理局"),
+        ("食药监局", "木垒县市场监督管理局"),
+        ("国土局", "木垒县自然资源局"),
+        ("林业局", "木垒县林业和草原局"),
+        ("林草局", "木垒县林业和草原局"),
+        ("人社局", "木垒县人力资源和社会保障局"),
+        ("司法所", "木垒县司法局"),  # township unit standing for the county department
+        ("派出所", "木垒县公安局"),
+        ("兽医站", "木垒县农业农村局"),
+        ("财政所", "木垒县财政局"),
+        ("环保局", "昌吉州生态环境局木垒县分局"),
+    ],
+)
+def test_clerks_names_resolve_on_the_real_list(
+    cli: Cli, real_db: Path, said: str, department: str
+) -> None:
+    result = cli("filter-by-department", said, "-f", "jsonl", db=real_db)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all(
+        any(d == department or d.startswith(department + "及其他") for d in row["departments"])
+        for row in rows
+    )
+
+
+# ---------------------------------------------------------------- validation
+
+
+def test_former_names_are_read() -> None:
+    catalog = parse_catalog(with_names(civil="    former_names: [民政科, 老民政局]\n"))
+    civil = catalog.departments[0]
+    assert civil.former_names == ("民政科", "老民政局")
+    assert civil.other_names() == ("县民政局", "民政局", "民政科", "老民政局")
+    assert catalog.departments[1].former_names == ()
+
+
+def test_a_former_name_claimed_twice_names_both_departments_and_the_line() -> None:
+    text = with_names(
+        civil="    former_names: [农业局]\n", farming="    former_names: [农牧局, 农业局]\n"
+    )
+    assert problems(text) == [
+        f"duties.yaml:{line_of(text, '[农牧局, 农业局]')}: 部门名称、简称或原名 '农业局' "
+        f"已属于 {CIVIL}，不能再属于 {FARMING}"
+    ]
+
+
+def test_an_alias_may_not_be_another_departments_former_name() -> None:
+    text = with_names(civil="    former_names: [农业农村局]\n")
+    (problem,) = problems(text)
+    assert problem.startswith(f"duties.yaml:{line_of(text, '[县农业农村局, 农业农村局]')}:")
+    assert f"'农业农村局' 已属于 {CIVIL}，不能再属于 {FARMING}" in problem
+
+
+def test_former_names_must_be_a_list_of_text() -> None:
+    text = with_names(civil="    former_names: 民政科\n")
+    assert problems(text) == [f"duties.yaml:{line_of(text, 'former_names')}: 部门的 former_names 应为列表"]
+    text = with_names(civil="    former_names: ['']\n")
+    assert problems(text) == [f"duties.yaml:{line_of(text, 'former_names')}: 部门原名 为空"]
+
+
+# ---------------------------------------------------------------- database
+
+
+def test_former_names_are_stored_and_found(cli: Cli, tmp_path: Path) -> None:
+    catalog = parse_catalog(with_names(farming="    former_names: [农业局, 畜牧局]\n"))
+    db = tmp_path / "names.db"
+    build_database(catalog, db)
+    conn = connect(db)
+    try:
+        assert read_catalog(conn).departments == catalog.departments
+    finally:
+        conn.close()
+    result = cli("filter-by-department", "畜牧局", "-f", "jsonl", db=db)
+    assert result.exit_code == 0, result.output
+    assert {json.loads(line)["id"] for line in result.stdout.splitlines()} == {"C2"}
