@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from typer.testing import Result
 
 from dutylist.errors import SourceError
 from dutylist.model import Catalog
+from dutylist.render.diff import summary_lines, text_lines
+from dutylist.revisions import diff_catalogs
 from dutylist.source import parse_catalog
 from dutylist.store.build import build_database
 from dutylist.store.schema import connect, read_catalog
@@ -148,3 +151,45 @@ def test_former_names_are_stored_and_found(cli: Cli, tmp_path: Path) -> None:
     result = cli("filter-by-department", "畜牧局", "-f", "jsonl", db=db)
     assert result.exit_code == 0, result.output
     assert {json.loads(line)["id"] for line in result.stdout.splitlines()} == {"C2"}
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def test_a_change_of_former_names_is_a_change() -> None:
+    old = parse_catalog(with_names(farming="    former_names: [农业局]\n"))
+    new = parse_catalog(with_names(farming="    former_names: [农业局, 畜牧局]\n"))
+    diff = diff_catalogs(old, new)
+    assert not diff.is_empty
+    (change,) = diff.departments.changed
+    assert change.former_changed and not change.aliases_changed and not change.renamed
+    assert (change.old_former, change.new_former) == (("农业局",), ("农业局", "畜牧局"))
+    assert summary_lines(diff) == [f"部门简称或原名变更 1 个：{FARMING}"]
+    assert any(line.startswith(f"~ {FARMING} 原名：") for line in text_lines(diff))
+
+
+def test_a_department_naming_the_old_one_as_former_name_is_a_renaming() -> None:
+    """No shared alias and not the same items (it also takes C1): only the former name ties."""
+    old = parse_catalog(MINI)
+    new_name = "木垒县农业农村和乡村振兴局"
+
+    def moved(names: tuple[str, ...], duty_id: str) -> tuple[str, ...]:
+        names = tuple(new_name if n == FARMING else n for n in names)
+        return (new_name, *names) if duty_id == "C1" else names
+
+    departments = tuple(
+        replace(d, name=new_name, aliases=("县农业农村和乡村振兴局",), former_names=(d.name,))
+        if d.name == FARMING else d
+        for d in old.departments
+    )
+    lists = {
+        kind: replace(duty_list, items=tuple(
+            replace(duty, departments=moved(duty.departments, duty.id)) for duty in duty_list.items
+        ))
+        for kind, duty_list in old.lists.items()
+    }
+    diff = diff_catalogs(old, replace(old, departments=departments, lists=lists))
+    assert not diff.departments.added and not diff.departments.removed
+    (change,) = diff.departments.renamed
+    assert (change.old_name, change.new_name) == (FARMING, new_name)
+    assert change.new_former == (FARMING,)

@@ -118,7 +118,7 @@ def summary_lines(diff: CatalogDiff, *, limit: int | None = 20) -> list[str]:
         )
         lines.append(labels.SUMMARY_DOCUMENT.format(changes=changes))
     departments = diff.departments
-    aliased = [c for c in departments.changed if c.aliases_changed]
+    aliased = [c for c in departments.changed if c.aliases_changed or c.former_changed]
     renamed = departments.renamed
     named: list[tuple[str, list[str]]] = [
         (labels.SUMMARY_DEPT_ADDED, [d.name for d in departments.added]),
@@ -220,6 +220,11 @@ def diff_lines(diff: CatalogDiff) -> list[Line]:
                 before = labels.SEP.join(dept.old_aliases)
                 after = labels.SEP.join(dept.new_aliases)
                 head = "~ " + labels.DIFF_ALIASES.format(name=dept.new_name)
+                lines.append([(head, ""), *_marked(before, after)])
+            if dept.former_changed:
+                before = labels.SEP.join(dept.old_former)
+                after = labels.SEP.join(dept.new_former)
+                head = "~ " + labels.DIFF_FORMER_NAMES.format(name=dept.new_name)
                 lines.append([(head, ""), *_marked(before, after)])
     for duty in diff.added:
         lines += [blank, *_duty_lines(duty, labels.DIFF_ADDED_ITEM)]

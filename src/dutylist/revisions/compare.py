@@ -206,10 +206,17 @@ def _department_diff(old: Catalog, new: Catalog, pairs: Sequence[Pair]) -> Depar
             new_users[name].add(number)
 
     def same(a: Department, b: Department) -> bool:
-        """A renaming: the two share an alias, or exactly the same items refer to them."""
+        """A renaming: the two share an alias, the new one names the old as a former
+        name, or exactly the same items refer to them."""
         return bool(
             set(a.aliases) & set(b.aliases)
+            or a.name in b.former_names
             or (old_users[a.name] and old_users[a.name] == new_users[b.name])
+        )
+
+    def change(a: Department, b: Department) -> DepartmentChange:
+        return DepartmentChange(
+            a.name, b.name, a.aliases, b.aliases, a.former_names, b.former_names
         )
 
     changes: list[DepartmentChange] = []
@@ -218,12 +225,12 @@ def _department_diff(old: Catalog, new: Catalog, pairs: Sequence[Pair]) -> Depar
         if partner is not None:
             removed.remove(gone)
             added.remove(partner)
-            changes.append(DepartmentChange(gone.name, partner.name, gone.aliases, partner.aliases))
+            changes.append(change(gone, partner))
     olds = {d.name: d for d in old.departments}
     for kept in new.departments:
         was = olds.get(kept.name)
-        if was is not None and was.aliases != kept.aliases:
-            changes.append(DepartmentChange(kept.name, kept.name, was.aliases, kept.aliases))
+        if was is not None and was.other_names() != kept.other_names():
+            changes.append(change(was, kept))
     changes.sort(key=lambda c: new_index[c.new_name])
     return DepartmentDiff(added=tuple(added), removed=tuple(removed), changed=tuple(changes))
 

@@ -168,12 +168,14 @@ class Renumber:
 
 @dataclass(frozen=True)
 class DepartmentChange:
-    """A department renamed and/or given other aliases."""
+    """A department renamed and/or given other aliases or former names."""
 
     old_name: str
     new_name: str
     old_aliases: tuple[str, ...]
     new_aliases: tuple[str, ...]
+    old_former: tuple[str, ...] = ()
+    new_former: tuple[str, ...] = ()
 
     @property
     def renamed(self) -> bool:
@@ -182,6 +184,10 @@ class DepartmentChange:
     @property
     def aliases_changed(self) -> bool:
         return self.old_aliases != self.new_aliases
+
+    @property
+    def former_changed(self) -> bool:
+        return self.old_former != self.new_former
 
     def json_extra(self) -> dict[str, Any]:
         return {"renamed": self.renamed}
