@@ -92,3 +92,24 @@ def test_headings_are_shown_as_printed_and_steps_hang_under_their_text(real_db: 
     step = next(i for i, line in enumerate(lines) if "2. 指导大南沟乌孜别克族乡" in line)
     assert lines[step + 1].startswith("│    ")  # the wrapped part is indented under the text
     assert "…" not in "\n".join(lines)
+
+
+def test_titles_made_of_data_are_not_markup() -> None:
+    row = query.DutyRow(id="C1", list="coordinated", seq=1, category="[b]类",
+                        name="名", departments=["[bold]部门[/bold]"])
+    block = query.BlockView("upper", None, None, True, ("[i]步骤[/i]",))
+    detail = query.DutyDetail(row=row, upper=[block], township=[])
+    text = BOX.sub("", draw(tables.print_detail, detail))
+    assert "[bold]部门[/bold]" in text and "[i]步骤[/i]" in text and "[b]类" in text
+    text = BOX.sub("", draw(tables.print_rows, [row], width=120))
+    assert "[b]类" in text
+    out = io.StringIO()
+    tables.print_rows([row], tables.make_console(out, width=120), title="[blue]标题[/blue]")
+    assert "[blue]标题[/blue]" in out.getvalue()
+    result = query.SearchResult(query="[b]查[/b]", rows=[row])
+    assert "[b]查[/b]" in draw(tables.print_search, [result], width=120)
+    counts = [{"category": "[u]类[/u]", "basic": 1, "coordinated": 0, "withdrawn": 0, "total": 1}]
+    assert "[u]类[/u]" in draw(lambda c: tables.print_counts(counts, "category", c))
+    info = {"database": "/tmp/[x]y.db", "title": "[green]清单[/green]"}
+    text = BOX.sub("", draw(lambda c: tables.print_info(info, c)))
+    assert "[green]清单[/green]" in text and "[x]y.db" in text

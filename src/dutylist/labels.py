@@ -67,6 +67,11 @@ WITHDRAWN_FIELD_TITLES: Final = {
 
 DEPARTMENTS_TITLE: Final = "对应上级部门 / 承接部门"
 
+COUNTY: Final = "县"
+"""The county, as department names abbreviate it (县民政局)."""
+AND_OTHERS: Final = "及"
+"""``X及其他…`` in a printed department name: X and others (counts as X too)."""
+
 CHINESE_NUMERALS: Final = "一二三四五六七八九十"
 
 
@@ -234,6 +239,58 @@ NOTE_VALID: Final = "{path}：校验通过（{counts}；同义词 {synonyms} 条
 NOTE_COMPARED_WITH: Final = "与当前数据库 {target} 相比："
 NOTE_RESTORED: Final = "已恢复 {target}（被替换的数据库保存为 {backup}，再次运行 restore 可撤销）。"
 SYNONYM_WARNING: Final = "警告：{path}：{warning}"
+
+# ---------------------------------------------------------------- checking the YAML
+# ``what`` names the value in the YAML's own keys (``C16 的 township_duties``).
+
+YAML_NOT_MAPPING: Final = "{what}应为映射（键: 值）"
+YAML_UNKNOWN_KEY: Final = "{what}有未知的键 {key!r}（可用的键：{known}）"
+YAML_DUPLICATE_KEY: Final = "{what}的键 {key!r} 重复"
+YAML_MISSING: Final = "缺少 {what}"
+YAML_TEXT: Final = "文本"
+YAML_EMPTY: Final = "{what} 为空"
+YAML_SPACES: Final = "{what} 首尾有空格"
+YAML_INTEGER: Final = "整数"
+YAML_NOT_INTEGER: Final = "{what} 应为整数，而不是 {value!r}"
+YAML_LIST: Final = "列表"
+YAML_TAG: Final = "{what}：不允许使用标签 {tag!r}（只接受普通 YAML）"
+YAML_SHOULD_BE: Final = "{what} 应为{expected}"
+YAML_FILE_MISSING: Final = "{path}: 文件不存在"
+YAML_FILE_UNREADABLE: Final = "{path}: 无法读取：{error}"
+YAML_SYNTAX: Final = "{path}:{line}: YAML 格式错误：{problem}"
+YAML_ALIAS: Final = "{path}:{line}: 不支持 YAML 锚点和别名（& 与 *），请直接写出内容"
+YAML_FILE_EMPTY: Final = "{path}:1: 文件为空"
+YAML_WHAT_FILE: Final = "文件"
+YAML_SCHEMA: Final = "不支持 schema {found}（应为 {expected}）"
+YAML_WHAT_DEPARTMENT: Final = "一个部门"
+YAML_WHAT_DEPARTMENT_NAME: Final = "部门的 name"
+YAML_WHAT_ALIAS: Final = "部门简称"
+YAML_DEPARTMENT_TWICE: Final = "部门名称 {label!r} 重复声明"
+YAML_WHAT_FORMER_NAME: Final = "部门原名"
+YAML_WHAT_DEPARTMENT_KEY: Final = "部门的 {key}"
+YAML_NAME_CLAIMED: Final = "部门名称、简称或原名 {label!r} 已属于 {previous}，不能再属于 {name}"
+YAML_ID_TWICE: Final = "事项编号 {id} 重复（首次出现在第 {first} 行）"
+YAML_SEQ_GAP: Final = (
+    "{id}：序号 seq {seq} 不连续，应为 {expected}（seq 须依次为 1、2、3……，不能跳号或乱序）"
+)
+YAML_WHAT_ITEM: Final = "lists.{kind} 中的一个事项"
+YAML_SEQ_POSITIVE: Final = "{where}：seq 须为 1 或更大"
+YAML_WHAT_OF: Final = "{where} 的 {key}"
+YAML_ITEM_MISSING: Final = "{where}：缺少 {key}"
+YAML_WHAT_ITEM_DEPARTMENT: Final = "{where} 的部门"
+YAML_UNDECLARED_DEPARTMENT: Final = "{where}：部门 {name!r} 未在 departments 中声明"
+YAML_DEPARTMENT_REPEATED: Final = "{where}：部门 {name!r} 重复"
+YAML_ITEM_EMPTY: Final = "{where}：{key} 为空"
+YAML_WHAT_BLOCK: Final = "{where} 中的一个块"
+YAML_NUMBERED: Final = "{where}：numbered 应为 true 或 false"
+YAML_WHAT_STEP: Final = "{where} 的步骤"
+YAML_WHAT_SYNONYMS_FILE: Final = "同义词文件"
+YAML_SYNONYMS_NOT_MAPPING: Final = "synonyms 应为映射（说法: [文件用词, …]）"
+YAML_WHAT_SYNONYM_WORD: Final = "同义词的说法"
+YAML_SYNONYM_TWICE: Final = "同义词 {word!r} 重复"
+YAML_WHAT_SYNONYM_TARGETS: Final = "{word!r} 的同义词"
+YAML_SYNONYM_EMPTY: Final = "{word!r} 的同义词为空"
+SYNONYM_TARGET_NOT_FOUND: Final = "同义词 {word!r} 的 {target!r} 在清单中找不到，不会匹配任何事项"
 
 # ---------------------------------------------------------------- help
 

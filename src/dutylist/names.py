@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from dutylist import labels
 from dutylist.errors import UsageError
-from dutylist.store.schema import departments
+from dutylist.store.schema import departments, metadata
 
 
 def category_names(conn: sqlite3.Connection) -> list[str]:
@@ -72,7 +72,10 @@ def resolve_department(conn: sqlite3.Connection, text: str) -> tuple[int, str]:
     for dept_id, dept_labels in label_sets.items():
         if text in dept_labels:
             return dept_id, names[dept_id]
-    for prefix in ("木垒县", "县"):
+    # 县民政局 / 木垒县民政局 for 民政局: the county's name (from the database) or 县.
+    county = metadata(conn).get("county")
+    prefixes = (county, labels.COUNTY) if county else (labels.COUNTY,)
+    for prefix in prefixes:
         if text.startswith(prefix) and len(text) > len(prefix):
             bare = text[len(prefix) :]
             for dept_id, dept_labels in label_sets.items():

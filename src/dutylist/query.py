@@ -179,10 +179,11 @@ def _filters(
             "d.id IN (SELECT l.duty_id FROM duty_departments l "
             "JOIN departments p ON p.id = l.department_id "
             "WHERE p.id = :dept_id "
-            "OR substr(p.name, 1, length(:dept_name) + 1) = :dept_name || '及')"
+            "OR substr(p.name, 1, length(:dept_name) + 1) = :dept_name || :and_others)"
         )
         params["dept_id"] = dept_id
         params["dept_name"] = dept_name
+        params["and_others"] = labels.AND_OTHERS
     return where, params
 
 

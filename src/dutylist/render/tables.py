@@ -68,7 +68,9 @@ def duty_table(
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
+    table = Table(
+        title=_plain(title), box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False
+    )
     titles = labels.FIELD_TITLES
     table.add_column(titles["id"], no_wrap=True, style="bold")
     table.add_column(titles["category"], overflow="fold", max_width=10)
@@ -77,7 +79,9 @@ def duty_table(
     if show_matched:
         table.add_column(titles["matched"], overflow="fold", ratio=3)
     for row in rows:
-        cells: list[Any] = [row.id, row.category, _highlighted(row.name, words), _whose_text(row)]
+        cells: list[Any] = [
+            _plain(row.id), _plain(row.category), _highlighted(row.name, words), _whose_text(row)
+        ]
         if show_matched:
             where = _matched_in_title(row)
             matched = "" if row.matched_in == "name" else (row.matched or "")
@@ -94,10 +98,8 @@ def print_rows(rows: Sequence[DutyRow], console: Console, *, title: str | None =
 
 
 def print_search(results: Iterable[SearchResult], console: Console) -> None:
-    from rich.markup import escape
-
     for result in results:
-        title = labels.SEARCH_TITLE.format(query=escape(labels.shorten(result.query)))
+        title = labels.SEARCH_TITLE.format(query=labels.shorten(result.query))
         if result.partial:
             title += labels.SEARCH_PARTIAL_TITLE
         # The matched text is worth a column only when something matched outside the name.
@@ -111,14 +113,14 @@ def counts_table(entries: Sequence[dict[str, Any]], key: str, title: str) -> Any
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=_plain(title), box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column(labels.FIELD_TITLES[key], overflow="fold")
     for kind in LIST_KINDS:
         table.add_column(labels.LIST_TITLES[kind], justify="right")
     table.add_column(labels.FIELD_TITLES["total"], justify="right")
     for entry in entries:
         table.add_row(
-            entry[key],
+            _plain(entry[key]),
             *(str(entry[k]) for k in ("basic", "coordinated", "withdrawn", "total")),
         )
     return table
@@ -152,7 +154,7 @@ def _cell_body(blocks: Sequence[BlockView]) -> Any:
         steps.add_column(no_wrap=True, justify="right")
         steps.add_column(overflow="fold")
         for number, step in enumerate(block.steps, start=1):
-            steps.add_row(f"{number}.", step)
+            steps.add_row(f"{number}.", Text(step))
         parts.append(steps)
     return Group(*parts)
 
@@ -171,13 +173,13 @@ def print_detail(detail: DutyDetail, console: Console) -> None:
     head.add_column(overflow="fold")
     titles = labels.FIELD_TITLES
     departments = labels.SEP.join(row.departments)
-    head.add_row(titles["id"], row.id)
+    head.add_row(titles["id"], Text(row.id))
     head.add_row(titles["list"], labels.LIST_TITLES[row.list])
-    head.add_row(titles["category"], row.category)
+    head.add_row(titles["category"], Text(row.category))
     head.add_row(titles["name"], Text(row.name, style="bold"))
     head.add_row(titles["whose"], _whose_text(row))
     if row.note:
-        head.add_row(titles["note"], row.note)
+        head.add_row(titles["note"], Text(row.note))
     parts: list[Any] = [head]
     if row.list == "basic":
         parts.append(Text(labels.BASIC_DETAIL))
@@ -185,7 +187,7 @@ def print_detail(detail: DutyDetail, console: Console) -> None:
         parts.append(
             Panel(
                 _cell_body(detail.upper),
-                title=labels.WITHDRAWN_PANEL.format(departments=departments),
+                title=_plain(labels.WITHDRAWN_PANEL.format(departments=departments)),
                 title_align="left",
                 box=box.ROUNDED,
             )
@@ -195,7 +197,7 @@ def print_detail(detail: DutyDetail, console: Console) -> None:
         parts.append(
             Panel(
                 _cell_body(detail.upper),
-                title=upper_title,
+                title=_plain(upper_title),
                 title_align="left",
                 box=box.ROUNDED,
             )
@@ -203,7 +205,7 @@ def print_detail(detail: DutyDetail, console: Console) -> None:
         parts.append(
             Panel(
                 _cell_body(detail.township),
-                title=labels.TOWNSHIP_PANEL,
+                title=_plain(labels.TOWNSHIP_PANEL),
                 title_align="left",
                 box=box.ROUNDED,
             )
@@ -219,7 +221,7 @@ def print_info(info: dict[str, Any], console: Console) -> None:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in info_rows(info):
-        table.add_row(label, value)
+        table.add_row(label, _plain(value))
     console.print(table)
 
 
@@ -231,6 +233,13 @@ def info_rows(info: dict[str, Any]) -> list[tuple[str, str]]:
         for key, label in labels.INFO_LABELS.items()
         if shown.get(key) is not None
     ]
+
+
+def _plain(text: str | None) -> Text | None:
+    """A title made of data (a category, a department, a query) as text, never as markup."""
+    from rich.text import Text
+
+    return None if text is None else Text(text)
 
 
 def _matched_in_title(row: DutyRow) -> str:

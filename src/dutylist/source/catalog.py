@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from dutylist import labels
 from dutylist.errors import SourceError
 from dutylist.model import (
     LIST_KINDS,
@@ -22,6 +23,12 @@ from dutylist.model import (
 from dutylist.source.checker import BOOL, Checker, compose, read
 
 SCHEMA_VERSION = 1
+
+
+def _of(where: str, key: str) -> str:
+    """``C16 的 township_duties``: a value named by its item and its YAML key."""
+    return labels.YAML_WHAT_OF.format(where=where, key=key)
+
 
 _TOP_KEYS = {"schema", "document", "departments", "lists"}
 _DOCUMENT_KEYS = {"township", "county", "title", "source", "doc_number", "date", "version"}
@@ -47,15 +54,15 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
     """Validate YAML text and build the model; raise SourceError listing every problem."""
     root = compose(text, path)
     if root is None:
-        raise SourceError([f"{path}:1: 文件为空"])
+        raise SourceError([labels.YAML_FILE_EMPTY.format(path=path)])
 
     check = Checker(path, [])
-    top = check.mapping(root, "文件", _TOP_KEYS)
+    top = check.mapping(root, labels.YAML_WHAT_FILE, _TOP_KEYS)
     if not isinstance(root, yaml.MappingNode):
         raise SourceError(check.problems)
     schema = check.integer(top.get("schema"), "schema", root) if top else None
     if schema is not None and schema != SCHEMA_VERSION:
-        check.add(top["schema"], f"不支持 schema {schema}（应为 {SCHEMA_VERSION}）")
+        check.add(top["schema"], labels.YAML_SCHEMA.format(found=schema, expected=SCHEMA_VERSION))
     document = _document(check, top.get("document"), root)
     departments = _departments(check, top.get("departments"), root)
     known = _known_departments(check, departments)
@@ -63,12 +70,12 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
     lists_node = top.get("lists")
     if lists_node is None:
         if top:
-            check.add(root, "缺少 lists")
+            check.add(root, labels.YAML_MISSING.format(what="lists"))
     else:
         list_map = check.mapping(lists_node, "lists", set(LIST_KINDS))
         for kind in LIST_KINDS:
             if kind not in list_map:
-                check.add(lists_node, f"缺少 lists.{kind}")
+                check.add(lists_node, labels.YAML_MISSING.format(what=f"lists.{kind}"))
                 continue
             duty_list = _duty_list(check, kind, list_map[kind], known)
             if duty_list is not None:
@@ -81,7 +88,7 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
 
 def _document(check: Checker, node: yaml.Node | None, root: yaml.Node) -> Document | None:
     if node is None:
-        check.add(root, "缺少 document")
+        check.add(root, labels.YAML_MISSING.format(what="document"))
         return None
     fields = check.mapping(node, "document", _DOCUMENT_KEYS)
     values: dict[str, Any] = {}
@@ -100,16 +107,18 @@ _Declared = tuple[Department, yaml.Node, dict[str, yaml.Node]]
 
 def _departments(check: Checker, node: yaml.Node | None, root: yaml.Node) -> list[_Declared]:
     if node is None:
-        check.add(root, "缺少 departments")
+        check.add(root, labels.YAML_MISSING.format(what="departments"))
         return []
     result: list[_Declared] = []
     for entry in check.sequence(node, "departments"):
-        fields = check.mapping(entry, "一个部门", _DEPARTMENT_KEYS)
+        fields = check.mapping(entry, labels.YAML_WHAT_DEPARTMENT, _DEPARTMENT_KEYS)
         if not fields:
             continue
-        name = check.text(fields.get("name"), "部门的 name", entry)
-        aliases = _names(check, fields.get("aliases"), "aliases", "部门简称", entry)
-        former = _names(check, fields.get("former_names"), "former_names", "部门原名", entry)
+        name = check.text(fields.get("name"), labels.YAML_WHAT_DEPARTMENT_NAME, entry)
+        aliases = _names(check, fields.get("aliases"), "aliases", labels.YAML_WHAT_ALIAS, entry)
+        former = _names(
+            check, fields.get("former_names"), "former_names", labels.YAML_WHAT_FORMER_NAME, entry
+        )
         if name is not None:
             department = Department(
                 name=name,
@@ -127,7 +136,7 @@ def _names(
 ) -> list[tuple[str, yaml.Node]]:
     """(text, node) of each name in a department's ``aliases`` or ``former_names`` list."""
     out: list[tuple[str, yaml.Node]] = []
-    for item in check.sequence(node, f"部门的 {key}"):
+    for item in check.sequence(node, labels.YAML_WHAT_DEPARTMENT_KEY.format(key=key)):
         text = check.text(item, what, entry)
         if text is not None:
             out.append((text, item))
@@ -139,14 +148,15 @@ def _known_departments(check: Checker, departments: list[_Declared]) -> set[str]
     owner: dict[str, str] = {}
     for department, node, nodes in departments:
         if department.name in owner and owner[department.name] == department.name:
-            check.add(node, f"部门名称 {department.name!r} 重复声明")
+            check.add(node, labels.YAML_DEPARTMENT_TWICE.format(label=department.name))
         for label in (department.name, *department.other_names()):
             previous = owner.get(label)
             if previous is not None and previous != department.name:
                 check.add(
                     nodes.get(label, node),
-                    f"部门名称、简称或原名 {label!r} 已属于 {previous}，"
-                    f"不能再属于 {department.name}",
+                    labels.YAML_NAME_CLAIMED.format(
+                        label=label, previous=previous, name=department.name
+                    ),
                 )
             owner.setdefault(label, department.name)
     return {department.name for department, _, _ in departments}
@@ -161,7 +171,7 @@ def _duty_list(
     title = check.text(fields.get("title"), f"lists.{kind}.title", node)
     items_node = fields.get("items")
     if items_node is None:
-        check.add(node, f"缺少 lists.{kind}.items")
+        check.add(node, labels.YAML_MISSING.format(what=f"lists.{kind}.items"))
         return None
     duties: list[Duty] = []
     seen: dict[int, yaml.Node] = {}
@@ -171,44 +181,45 @@ def _duty_list(
             continue
         if duty.seq in seen:
             first = seen[duty.seq].start_mark.line + 1
-            check.add(item_node, f"事项编号 {duty.id} 重复（首次出现在第 {first} 行）")
+            check.add(item_node, labels.YAML_ID_TWICE.format(id=duty.id, first=first))
             continue
         seen[duty.seq] = item_node
         if duty.seq != len(duties) + 1:
             check.add(
                 item_node,
-                f"{duty.id}：序号 seq {duty.seq} 不连续，应为 {len(duties) + 1}"
-                "（seq 须依次为 1、2、3……，不能跳号或乱序）",
+                labels.YAML_SEQ_GAP.format(
+                    id=duty.id, seq=duty.seq, expected=len(duties) + 1
+                ),
             )
         duties.append(duty)
     if isinstance(items_node, yaml.SequenceNode) and not items_node.value:
-        check.add(items_node, f"lists.{kind}.items 为空")
+        check.add(items_node, labels.YAML_EMPTY.format(what=f"lists.{kind}.items"))
     if title is None:
         return None
     return DutyList(kind=kind, title=title, items=tuple(duties))
 
 
 def _duty(check: Checker, kind: ListKind, node: yaml.Node, known: set[str]) -> Duty | None:
-    fields = check.mapping(node, f"lists.{kind} 中的一个事项", _ITEM_KEYS[kind])
+    fields = check.mapping(node, labels.YAML_WHAT_ITEM.format(kind=kind), _ITEM_KEYS[kind])
     if not fields:
         return None
     seq = check.integer(fields.get("seq"), "seq", node)
-    where = make_id(kind, seq) if seq is not None else f"lists.{kind} 中的一个事项"
+    where = make_id(kind, seq) if seq is not None else labels.YAML_WHAT_ITEM.format(kind=kind)
     if seq is not None and seq < 1:
-        check.add(fields["seq"], f"{where}：seq 须为 1 或更大")
+        check.add(fields["seq"], labels.YAML_SEQ_POSITIVE.format(where=where))
         seq = None
-    category = check.text(fields.get("category"), f"{where} 的 category", node)
-    name = check.text(fields.get("name"), f"{where} 的 name", node)
-    note = check.optional_text(fields.get("note"), f"{where} 的 note")
+    category = check.text(fields.get("category"), _of(where, "category"), node)
+    name = check.text(fields.get("name"), _of(where, "name"), node)
+    note = check.optional_text(fields.get("note"), _of(where, "note"))
     departments: list[str] = []
     upper: tuple[Block, ...] = ()
     township: tuple[Block, ...] = ()
     if kind != "basic":
         departments = _department_refs(check, fields.get("departments"), where, node, known)
-        upper = _blocks(check, fields.get("upper_duties"), f"{where} 的 upper_duties", node, known)
+        upper = _blocks(check, fields.get("upper_duties"), _of(where, "upper_duties"), node, known)
     if kind == "coordinated":
         township = _blocks(
-            check, fields.get("township_duties"), f"{where} 的 township_duties", node, known
+            check, fields.get("township_duties"), _of(where, "township_duties"), node, known
         )
     if seq is None or category is None or name is None:
         return None
@@ -228,20 +239,20 @@ def _department_refs(
     check: Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
 ) -> list[str]:
     if node is None:
-        check.add(parent, f"{where}：缺少 departments")
+        check.add(parent, labels.YAML_ITEM_MISSING.format(where=where, key="departments"))
         return []
     names: list[str] = []
-    for ref_node in check.sequence(node, f"{where} 的 departments"):
-        name = check.text(ref_node, f"{where} 的部门", node)
+    for ref_node in check.sequence(node, _of(where, "departments")):
+        name = check.text(ref_node, labels.YAML_WHAT_ITEM_DEPARTMENT.format(where=where), node)
         if name is None:
             continue
         if name not in known:
-            check.add(ref_node, f"{where}：部门 {name!r} 未在 departments 中声明")
+            check.add(ref_node, labels.YAML_UNDECLARED_DEPARTMENT.format(where=where, name=name))
         elif name in names:
-            check.add(ref_node, f"{where}：部门 {name!r} 重复")
+            check.add(ref_node, labels.YAML_DEPARTMENT_REPEATED.format(where=where, name=name))
         names.append(name)
     if isinstance(node, yaml.SequenceNode) and not node.value:
-        check.add(node, f"{where}：departments 为空")
+        check.add(node, labels.YAML_ITEM_EMPTY.format(where=where, key="departments"))
     return names
 
 
@@ -249,37 +260,37 @@ def _blocks(
     check: Checker, node: yaml.Node | None, where: str, parent: yaml.Node, known: set[str]
 ) -> tuple[Block, ...]:
     if node is None:
-        check.add(parent, f"缺少 {where}")
+        check.add(parent, labels.YAML_MISSING.format(what=where))
         return ()
     blocks: list[Block] = []
     for block_node in check.sequence(node, where):
-        fields = check.mapping(block_node, f"{where} 中的一个块", _BLOCK_KEYS)
+        fields = check.mapping(block_node, labels.YAML_WHAT_BLOCK.format(where=where), _BLOCK_KEYS)
         if not fields:
             continue
-        heading = check.optional_text(fields.get("heading"), f"{where} 的 heading")
-        department = check.optional_text(fields.get("department"), f"{where} 的 department")
+        heading = check.optional_text(fields.get("heading"), _of(where, "heading"))
+        department = check.optional_text(fields.get("department"), _of(where, "department"))
         numbered = True
         numbered_node = fields.get("numbered")
         if numbered_node is not None:
             if isinstance(numbered_node, yaml.ScalarNode) and numbered_node.tag == BOOL:
                 numbered = numbered_node.value.lower() in ("true", "yes", "on")
             else:
-                check.add(numbered_node, f"{where}：numbered 应为 true 或 false")
+                check.add(numbered_node, labels.YAML_NUMBERED.format(where=where))
         steps: list[str] = []
         steps_node = fields.get("steps")
         if steps_node is None:
-            check.add(block_node, f"{where}：缺少 steps")
-        for step_node in check.sequence(steps_node, f"{where} 的 steps"):
-            step = check.text(step_node, f"{where} 的步骤", steps_node)
+            check.add(block_node, labels.YAML_ITEM_MISSING.format(where=where, key="steps"))
+        for step_node in check.sequence(steps_node, _of(where, "steps")):
+            step = check.text(step_node, labels.YAML_WHAT_STEP.format(where=where), steps_node)
             if step is not None:
                 steps.append(step)
         if isinstance(steps_node, yaml.SequenceNode) and not steps_node.value:
-            check.add(steps_node, f"{where}：steps 为空")
+            check.add(steps_node, labels.YAML_ITEM_EMPTY.format(where=where, key="steps"))
         blocks.append(
             Block(steps=tuple(steps), heading=heading, department=department, numbered=numbered)
         )
     if isinstance(node, yaml.SequenceNode) and not node.value:
-        check.add(node, f"{where} 为空")
+        check.add(node, labels.YAML_EMPTY.format(what=where))
     return tuple(blocks)
 
 

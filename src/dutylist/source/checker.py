@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from dutylist import labels
 from dutylist.errors import SourceError
 
 STR = "tag:yaml.org,2002:str"
@@ -40,17 +41,17 @@ class Checker:
     def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
         """The keys of a mapping node, reporting unknown and duplicate keys."""
         if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
-            self.add(node, f"{what}应为映射（键: 值）")
+            self.add(node, labels.YAML_NOT_MAPPING.format(what=what))
             return {}
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str) or key not in allowed:
                 known = ", ".join(sorted(allowed))
-                self.add(key_node, f"{what}有未知的键 {key!r}（可用的键：{known}）")
+                self.add(key_node, labels.YAML_UNKNOWN_KEY.format(what=what, key=key, known=known))
                 continue
             if key in result:
-                self.add(key_node, f"{what}的键 {key!r} 重复")
+                self.add(key_node, labels.YAML_DUPLICATE_KEY.format(what=what, key=key))
                 continue
             result[key] = value_node
         return result
@@ -58,17 +59,17 @@ class Checker:
     def text(self, node: yaml.Node | None, what: str, parent: yaml.Node | None) -> str | None:
         """A required, non-empty string."""
         if node is None:
-            self.add(parent, f"缺少 {what}")
+            self.add(parent, labels.YAML_MISSING.format(what=what))
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
-            self._bad_type(node, what, "文本")
+            self._bad_type(node, what, labels.YAML_TEXT)
             return None
         value = str(node.value).strip()
         if not value:
-            self.add(node, f"{what} 为空")
+            self.add(node, labels.YAML_EMPTY.format(what=what))
             return None
         if value != node.value:
-            self.add(node, f"{what} 首尾有空格")
+            self.add(node, labels.YAML_SPACES.format(what=what))
         return value
 
     def optional_text(self, node: yaml.Node | None, what: str) -> str | None:
@@ -78,30 +79,30 @@ class Checker:
 
     def integer(self, node: yaml.Node | None, what: str, parent: yaml.Node) -> int | None:
         if node is None:
-            self.add(parent, f"缺少 {what}")
+            self.add(parent, labels.YAML_MISSING.format(what=what))
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag != INT:
-            self._bad_type(node, what, "整数")
+            self._bad_type(node, what, labels.YAML_INTEGER)
             return None
         try:
             return int(node.value)
         except ValueError:
-            self.add(node, f"{what} 应为整数，而不是 {node.value!r}")
+            self.add(node, labels.YAML_NOT_INTEGER.format(what=what, value=node.value))
             return None
 
     def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
         if node is None:
             return []
         if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
-            self._bad_type(node, what, "列表")
+            self._bad_type(node, what, labels.YAML_LIST)
             return []
         return list(node.value)
 
     def _bad_type(self, node: yaml.Node, what: str, expected: str) -> None:
         if node.tag not in _PLAIN_TAGS:
-            self.add(node, f"{what}：不允许使用标签 {node.tag!r}（只接受普通 YAML）")
+            self.add(node, labels.YAML_TAG.format(what=what, tag=node.tag))
         else:
-            self.add(node, f"{what} 应为{expected}")
+            self.add(node, labels.YAML_SHOULD_BE.format(what=what, expected=expected))
 
 
 def read(path: str | os.PathLike[str]) -> tuple[str, str]:
@@ -110,9 +111,9 @@ def read(path: str | os.PathLike[str]) -> tuple[str, str]:
     try:
         return Path(path).read_text(encoding="utf-8"), shown
     except FileNotFoundError:
-        raise SourceError([f"{shown}: 文件不存在"]) from None
+        raise SourceError([labels.YAML_FILE_MISSING.format(path=shown)]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError([f"{shown}: 无法读取：{exc}"]) from None
+        raise SourceError([labels.YAML_FILE_UNREADABLE.format(path=shown, error=exc)]) from None
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
@@ -128,9 +129,10 @@ def compose(text: str, path: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise SourceError([f"{path}:{line}: YAML 格式错误：{problem}"]) from None
+        message = labels.YAML_SYNTAX.format(path=path, line=line, problem=problem)
+        raise SourceError([message]) from None
     except yaml.YAMLError as exc:
-        raise SourceError([f"{path}:1: YAML 格式错误：{exc}"]) from None
+        raise SourceError([labels.YAML_SYNTAX.format(path=path, line=1, problem=exc)]) from None
     if root is not None:
         shared = _shared_nodes(root, path)
         if shared:
@@ -151,7 +153,7 @@ def _shared_nodes(root: yaml.Node, path: str) -> list[str]:
         node = stack.pop()
         if id(node) in seen:
             line = node.start_mark.line + 1
-            problems.append(f"{path}:{line}: 不支持 YAML 锚点和别名（& 与 *），请直接写出内容")
+            problems.append(labels.YAML_ALIAS.format(path=path, line=line))
             continue
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):

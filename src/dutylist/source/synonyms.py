@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from dutylist import labels
 from dutylist.errors import SourceError
 from dutylist.model import Catalog
 from dutylist.source.checker import MAP, Checker, compose, read
@@ -21,29 +22,27 @@ def load_synonyms(path: str | os.PathLike[str]) -> dict[str, list[str]]:
     if root is None:
         return {}
     check = Checker(shown, [])
-    top = check.mapping(root, "同义词文件", _SYNONYM_KEYS)
+    top = check.mapping(root, labels.YAML_WHAT_SYNONYMS_FILE, _SYNONYM_KEYS)
     result: dict[str, list[str]] = {}
     table = top.get("synonyms")
     if table is not None and not (isinstance(table, yaml.MappingNode) and table.tag == MAP):
-        check.add(table, "synonyms 应为映射（说法: [文件用词, …]）")
+        check.add(table, labels.YAML_SYNONYMS_NOT_MAPPING)
     elif table is not None:
         for key_node, value_node in table.value:
-            word = check.text(key_node, "同义词的说法", table)
+            word = check.text(key_node, labels.YAML_WHAT_SYNONYM_WORD, table)
             if word is None:
                 continue
             if word in result:
-                check.add(key_node, f"同义词 {word!r} 重复")
+                check.add(key_node, labels.YAML_SYNONYM_TWICE.format(word=word))
                 continue
+            what = labels.YAML_WHAT_SYNONYM_TARGETS.format(word=word)
             if isinstance(value_node, yaml.ScalarNode):
-                targets = [check.text(value_node, f"{word!r} 的同义词", key_node)]
+                targets = [check.text(value_node, what, key_node)]
             else:
-                targets = [
-                    check.text(n, f"{word!r} 的同义词", key_node)
-                    for n in check.sequence(value_node, f"{word!r} 的同义词")
-                ]
+                targets = [check.text(n, what, key_node) for n in check.sequence(value_node, what)]
             kept = [t for t in targets if t is not None]
             if not kept:
-                check.add(value_node, f"{word!r} 的同义词为空")
+                check.add(value_node, labels.YAML_SYNONYM_EMPTY.format(word=word))
             result[word] = kept
     if check.problems:
         raise SourceError(check.problems)
@@ -69,7 +68,7 @@ def synonym_targets_not_found(catalog: Catalog, synonyms: dict[str, list[str]]) 
     ]
     everything = "\n".join(flat(piece) for piece in pieces)
     return [
-        f"同义词 {word!r} 的 {target!r} 在清单中找不到，不会匹配任何事项"
+        labels.SYNONYM_TARGET_NOT_FOUND.format(word=word, target=target)
         for word, targets in synonyms.items()
         for target in targets
         if flat(target) not in everything
