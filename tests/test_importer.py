@@ -305,3 +305,51 @@ def test_gbk_file_is_recognised(tmp_path) -> None:
 def test_missing_file(tmp_path) -> None:
     with pytest.raises(ImportTextError, match="文件不存在"):
         read_text(tmp_path / "none.txt")
+
+
+# --------------------------------------------------------------------------- new items, any shape
+
+
+def _new_coordinated(dept_lines: list[str], upper: list[str], township: list[str]) -> str:
+    ed = Edition()
+    ed.insert("coordinated", 5, ["0 党的建设 新增事项", *dept_lines, *upper, *township])
+    return ed.text()
+
+
+@pytest.mark.parametrize("dept_lines", [
+    ["木垒县水利局、", *COORDINATED_HEADER, "木垒县自然资源局"],
+    ["木垒县水利局", FOOTERS[1], *COORDINATED_HEADER, "、木垒县自然资源局"],
+    ["木垒县水利局、木垒县自然资源局"],
+    ["木垒县水利", "局、木垒县自", *COORDINATED_HEADER[1:], "然资源局"],
+])
+def test_two_departments_in_any_wrapping(dept_lines: list[str]) -> None:
+    text = _new_coordinated(dept_lines, ["1.上级第一步；", "2.上级第二步。"], ["乡镇一段文字。"])
+    data = import_text(text, shown="x").data
+    fidelity.check_edition(text, data)
+    c6 = fidelity.items_by_id(data)["C6"]
+    assert c6["departments"] == ["木垒县水利局", "木垒县自然资源局"]
+    assert c6["township_duties"] == [{"numbered": False, "steps": ["乡镇一段文字。"]}]
+
+
+def test_two_departments_without_a_separator_is_an_error() -> None:
+    text = _new_coordinated(["木垒县水利局", *COORDINATED_HEADER, "木垒县自然资源局"],
+                            ["1.上级第一步。"], ["1.乡镇第一步。"])
+    assert "顿号" in _error(text)
+
+
+def test_township_cell_with_headings_after_an_unheaded_upper_cell() -> None:
+    text = _new_coordinated(["木垒县水利局"], ["1.上级第一步；", "2.上级第二步。"],
+                            ["一、甲工作", "1.乡镇甲；", "2.乡镇乙。", "二、乙工作", "乡镇丙。"])
+    data = import_text(text, shown="x").data
+    fidelity.check_edition(text, data)
+    c6 = fidelity.items_by_id(data)["C6"]
+    assert [b.get("heading") for b in c6["township_duties"]] == ["甲工作", "乙工作"]
+    assert len(c6["upper_duties"]) == 1
+
+
+def test_withdrawn_item_with_two_departments() -> None:
+    ed = Edition()
+    ed.insert("withdrawn", 2, ["0 民生服务 新增收回事项", "木垒县民政局、木垒县公安局：", "一段工作方式。"])
+    data = import_text(ed.text(), shown="x").data
+    fidelity.check_edition(ed.text(), data)
+    assert fidelity.items_by_id(data)["W3"]["departments"] == ["木垒县民政局", "木垒县公安局"]

@@ -157,7 +157,7 @@ def _heading(cur: Cell, upper: Cell, township: Cell | None, text: str) -> re.Mat
     numeral = m.group(1)
     if numeral == NUMERALS[cur.headings % len(NUMERALS)]:
         return m
-    if numeral == "一" and cur is upper and township is not None and upper.headings:
+    if numeral == "一" and cur is upper and township is not None and upper.has_text():
         return m
     if cur.last_text().endswith(("。", "；")) or not cur.has_text():
         return m  # add_heading reports the numeral out of turn
@@ -183,8 +183,8 @@ def parse_cells(
             step = STEP_RE.match(s)
             block = upper.block
             switch = False
-            if heading and heading.group(1) == "一" and upper.headings:
-                switch = True  # headings start again: township cell
+            if heading and heading.group(1) == "一":
+                switch = True  # headings start (again): township cell
             elif step and step.group(1) == "1" and block is not None and block.steps:
                 switch = True  # numbering starts again: township cell
             elif (

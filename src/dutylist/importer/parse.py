@@ -203,6 +203,16 @@ def _continues_department(dept: str, prev: str, s: str, vocab: Vocabulary) -> bo
     )
 
 
+def _reads_as_department(text: str, vocab: Vocabulary) -> bool:
+    """A whole department name on its own line (after the department cell has ended)."""
+    return (
+        vocab.starts_department(text)
+        and len(text) <= 24
+        and not (set(text) & _PUNCT)
+        and _name_complete(text, vocab)
+    )
+
+
 def parse_coordinated(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: Fail,
                       width: int) -> dict[str, object]:
     where = make_id("coordinated", seq)
@@ -231,6 +241,8 @@ def parse_coordinated(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: 
         i += 1
     if not name_parts:
         fail(lines[0], "no_name", where=where)
+    if i < len(lines) and _reads_as_department(lines[i].text, vocab):
+        fail(lines[i], "department_separator", where=where, text=lines[i].text)
     if not _name_complete(dept, vocab) or "" in dept.split("、"):
         fail(lines[min(i, len(lines)) - 1], "bad_department", where=where, text=dept)
     departments = dept.split("、")
