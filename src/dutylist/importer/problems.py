@@ -21,7 +21,7 @@ MESSAGES = {
     "no_name": "{where}：缺少事项名称",
     "no_department": "{where}：找不到对应上级部门（应为以“木垒县”等开头的部门名称）",
     "bad_department": "{where}：部门名称不完整或无法识别：{text!r}",
-    "department_separator": "{where}：部门栏之后又是一个部门名称 {text!r}；两个部门之间应有顿号“、”",
+    "department_separator": "{where}：部门栏后又是部门名称 {text!r}；两个部门之间应有顿号“、”",
     "no_withdrawn_department": "{where}：找不到承接部门（应为一行“木垒县××局：”）",
     "heading_order": "{where}：小标题“{numeral}、”顺序不对（应为“{expected}、”）",
     "restart": "{where}：步骤编号重新从 1 开始，但前面没有小标题或部门引导行",
