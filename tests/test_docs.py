@@ -15,6 +15,7 @@ from typer.testing import Result
 from dutylist.cli import app
 
 from .conftest import REAL_SYNONYMS, REAL_YAML, ROOT
+from .editions import revised_edition
 
 Cli = Callable[..., Result]
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:")
@@ -27,8 +28,8 @@ COMMANDS = sorted(
 
 def test_every_command_is_listed() -> None:
     assert COMMANDS == sorted([
-        "build", "diff", "filter-by-category", "filter-by-department", "info", "restore",
-        "search", "show-steps", "validate",
+        "build", "diff", "filter-by-category", "filter-by-department", "import", "info",
+        "restore", "search", "show-steps", "validate",
     ])
 
 
@@ -92,7 +93,7 @@ def examples() -> list[tuple[str, list[str]]]:
 def test_the_readme_has_examples_for_every_command() -> None:
     shown = {shlex.split(cmd)[1] for cmd, _ in examples()}
     assert {"search", "filter-by-category", "filter-by-department", "show-steps", "info",
-            "build", "validate", "diff"} <= shown
+            "build", "validate", "diff", "import"} <= shown
 
 
 @pytest.fixture
@@ -109,6 +110,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Path:
     (tmp_path / "data" / "duties.yaml").write_text(new, encoding="utf-8")
     for folder in ("data", "old"):
         (tmp_path / folder / "synonyms.yaml").write_bytes(REAL_SYNONYMS.read_bytes())
+    # A new edition of the official text, as the README's import example reads it.
+    (tmp_path / "data" / "source").mkdir()
+    (tmp_path / "data" / "source" / "danangou_duty_list_2027.txt").write_text(
+        revised_edition().text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     # The user's database holds the old list, and the bundled one is not used.
     assert cli("build", "old/duties.yaml").exit_code == 0

@@ -124,8 +124,44 @@ def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
         load_catalog(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(SourceError, match="无法读取"):
+    with pytest.raises(SourceError, match="不是 UTF-8 编码（似乎是 UTF-16"):
         load_catalog(bad)
+
+
+def test_gbk_file_says_what_it_is_and_what_to_do(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("schema: 1\ndocument:\n  title: 大南沟乡\n".encode("gbk"))
+    with pytest.raises(SourceError) as info:
+        load_catalog(gbk)
+    assert str(info.value) == (
+        f"{gbk}:3: 文件不是 UTF-8 编码（似乎是 GBK/GB18030 编码，例如记事本以“ANSI”保存）；"
+        "请用文本编辑器“另存为”UTF-8 编码后重试"
+    )
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes(b"\xef\xbb\xbf" + b"- a\n")
+    assert problems_of(bom) == [f"{bom}:1: 文件应为映射（键: 值）"]  # a BOM is no problem
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(SourceError) as info:
+        load_catalog(path)
+    return info.value.problems
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ("a: b: c\n", 1, "此处不能出现冒号"),
+    ("schema: 1\ndocument:\n\ttitle: x\n", 3, "制表符"),
+    ("lists:\n  basic:\n    title: x\n   items: []\n", 4, "缩进不对"),
+    ("a: \"abc\nb: 2\nc: 3\n", 1, "引号没有闭合"),
+    ("a: [x, y\nb: 2\n", 1, "方括号"),
+    ('a: "\\q"\n', 1, "无法识别的转义"),
+    ("a: `x`\n", 1, "值不能以“`”开头"),
+    ("a: *x\n", 1, "锚点和别名"),
+])
+def test_yaml_syntax_errors_in_chinese_at_the_right_line(text: str, line: int, words: str) -> None:
+    found = problems(text)
+    assert len(found) == 1 and found[0].startswith(f"duties.yaml:{line}: "), found
+    assert words in found[0], found
 
 
 def test_synonyms_file(tmp_path: Path) -> None:

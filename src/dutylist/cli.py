@@ -139,6 +139,7 @@ def search(
     Example: dutylist search 低保 --list basic
     """
     from dutylist import query as q
+    from dutylist.names import former_name_match
     from dutylist.render import Searches, search_notes
     from dutylist.store.schema import load_synonyms
 
@@ -165,11 +166,17 @@ def search(
         for text in queries
     ]
     found = any(result.rows for result in results)
+    notes = search_notes(results, batch=stdin)
+    for named in dict.fromkeys((*queries[:1], department) if not stdin else (department,)):
+        renamed = former_name_match(conn, named) if named else None
+        if renamed is not None:
+            notes.insert(0, labels.NOTE_RENAMED_SEARCH.format(former=renamed.former,
+                                                               name=renamed.name))
     return Output(
         Searches(results, batch=stdin),
         out_format,
         EXIT_OK if found else EXIT_NOT_FOUND,
-        search_notes(results, batch=stdin),
+        notes,
     )
 
 
@@ -224,7 +231,7 @@ def _filter(key: str, value: str | None, list_: str | None, fmt: str | None,
             db: str | None) -> Output:
     """filter-by-category / filter-by-department: the items, or counts without a value."""
     from dutylist import query as q
-    from dutylist.names import resolve_category, resolve_department
+    from dutylist.names import former_name_match, resolve_category, resolve_department
     from dutylist.render import Counts, Rows
 
     kind = parse_list(list_)
@@ -238,15 +245,18 @@ def _filter(key: str, value: str | None, list_: str | None, fmt: str | None,
         rows = q.filter_duties(conn, kind=kind, category=value)
     else:
         rows = q.filter_duties(conn, kind=kind, department=value)
+    renamed = former_name_match(conn, value) if key == "department" else None
+    notes = [labels.NOTE_RENAMED.format(former=renamed.former, name=renamed.name)
+             for _ in [renamed] if renamed is not None]
     if not rows:
         note(labels.NOTE_NO_MATCHING_ITEMS)
-        return Output(Rows(rows), out_format, EXIT_NOT_FOUND)
+        return Output(Rows(rows), out_format, EXIT_NOT_FOUND, notes)
     shown = (
         resolve_category(conn, value) if key == "category"
         else resolve_department(conn, value)[1]
     )
     title = labels.FILTER_TITLE.format(label=shown, count=len(rows))
-    return Output(Rows(rows, title), out_format)
+    return Output(Rows(rows, title), out_format, notes=notes)
 
 
 # ---------------------------------------------------------------- show-steps
@@ -350,6 +360,85 @@ def _note_changes(previous: Catalog | None, catalog: Catalog) -> None:
 
 
 # ---------------------------------------------------------------- revisions
+
+
+@app.command("import")
+def import_(
+    text: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OFFICIAL_TEXT",
+            help="官方清单文本（由 PDF 提取的 .txt，与 data/source/ 中的相同形式），任何版本均可。",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output",
+            help="写入的清单 YAML；默认为当前目录下的 data/duties.yaml（被替换的旧清单）。",
+            show_default=False,
+        ),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="被替换的旧清单（YAML 或数据库），沿用其文号、日期、版本、部门简称与原名、"
+            "备注；默认为输出文件（若已存在），否则为当前目录下的 data/duties.yaml，"
+            "否则为正在使用的数据库。",
+            show_default=False,
+        ),
+    ] = None,
+    doc_number: Annotated[
+        str | None,
+        typer.Option("--doc-number", help="新版本的文号（不给则沿用）。", show_default=False),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="新版本的日期，如 2026-11-01（不给则沿用）。",
+                     show_default=False),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="新版本的版本号，如 2026.1（不给则沿用）。",
+                     show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> int:
+    """把官方清单文本导入为清单 YAML（任何版本），并列出与旧清单相比的变化。
+
+    无法归属的文字会报错并指出原文行号，不会并入步骤；结果与 build 的校验相同。
+
+    Example: dutylist import data/source/danangou_duty_list.txt --version 2026.1
+    """
+    from dutylist.importer.run import import_file
+    from dutylist.revisions import diff_catalogs
+
+    report = import_file(
+        text, output, previous=previous, db=db,
+        revision={"doc_number": doc_number, "date": date, "version": version},
+    )
+    counts = labels.counts_text(report.catalog.counts())
+    if report.written:
+        note(labels.NOTE_IMPORTED.format(text=report.text, output=report.output, counts=counts))
+    else:
+        note(labels.NOTE_IMPORT_UNCHANGED.format(text=report.text, output=report.output))
+    if report.previous is None:
+        note(labels.NOTE_IMPORT_NO_PREVIOUS)
+    else:
+        from dutylist.render.diff import summary_lines
+
+        note(labels.NOTE_IMPORT_CARRIED.format(previous=report.previous_label))
+        for line in summary_lines(diff_catalogs(report.previous, report.catalog)):
+            note(f"  {line}")
+    carried = report.result.carried
+    for old, new in carried.renamed:
+        note(labels.NOTE_IMPORT_RENAMED.format(old=old, new=new))
+    for old_id, why in carried.notes_dropped:
+        note(labels.NOTE_IMPORT_NOTE_DROPPED.format(id=old_id, why=labels.IMPORT_NOTE_WHY[why]))
+    note(labels.NOTE_IMPORT_NEXT.format(output=report.output))
+    return EXIT_OK
 
 
 @app.command()

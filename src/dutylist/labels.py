@@ -232,6 +232,8 @@ NOTE_PARTIAL: Final = "提示：没有同时匹配所有词的事项，以下是
 NOTE_MORE: Final = "提示：共 {total} 条，显示前 {shown} 条（用 --limit 0 看全部）。"
 NOTE_NOTHING_FOUND: Final = "没有找到与“{query}”相关的事项。"
 NOTE_BATCH: Final = "共 {count} 个查询：{missing} 个没有结果，{partial} 个为部分匹配。"
+NOTE_RENAMED: Final = "提示：{former} 已更名为 {name}（原名 {former}），以下是 {name} 的事项。"
+NOTE_RENAMED_SEARCH: Final = "提示：{former} 已更名为 {name}（原名 {former}）。"
 NOTE_NO_MATCHING_ITEMS: Final = "没有符合条件的事项。"
 NOTE_BUILT: Final = "已构建 {target}：{counts}；同义词 {synonyms} 条。"
 NOTE_BACKUP: Final = "原数据库已备份为 {backup}；恢复请运行：{command}"
@@ -300,3 +302,74 @@ Search the official duty list (履职事项清单) of 大南沟乌孜别克族�
 
 Example: dutylist search 低保
 """
+
+# ---------------------------------------------------------------- import (official text -> YAML)
+
+IMPORT_MESSAGES: Final = {
+    "not_utf8": "文件不是 UTF-8 编码{guess}，请用文本编辑器“另存为”UTF-8 编码后重试",
+    "not_utf8_gbk": "（似乎是 GBK/GB18030 编码，例如记事本以“ANSI”保存）",
+    "not_utf8_utf16": "（似乎是 UTF-16 编码，例如记事本以“Unicode”保存）",
+    "missing": "文件不存在",
+    "unreadable": "无法读取：{error}",
+    "empty_table": "找不到{table}的事项（应以“序号 事项类别 事项名称”表头开始，事项以序号 1 开头）",
+    "before_first": "{table}第 1 项之前有无法归属的文字：{text!r}",
+    "no_category": "{where}：序号后缺少事项类别",
+    "no_name": "{where}：缺少事项名称",
+    "no_department": "{where}：找不到对应上级部门（应为以“木垒县”等开头的部门名称）",
+    "bad_department": "{where}：部门名称不完整或无法识别：{text!r}",
+    "department_separator": "{where}：部门栏后又是部门名称 {text!r}；两个部门之间应有顿号“、”",
+    "no_withdrawn_department": "{where}：找不到承接部门（应为一行“木垒县××局：”）",
+    "heading_order": "{where}：小标题“{numeral}、”顺序不对（应为“{expected}、”）",
+    "restart": "{where}：步骤编号重新从 1 开始，但前面没有小标题或部门引导行",
+    "step_after_paragraph": "{where}：不编号的段落之后出现编号步骤 {n}.",
+    "step_order": "{where}：步骤 {n}. 出现在第 {count} 步之后",
+    "empty_cell": "{where}：{side}为空",
+    "empty_block": "{where}：{side}中的小标题或部门引导行后没有内容",
+    "township_missing": "{where}：找不到乡镇配合职责的开头（编号未从 1. 重新开始，也没有独立段落）",
+    "too_many_columns": "{where}：第一行的栏目过多：{text!r}",
+}
+"""What the importer says about a line of the official text it cannot place (``文件:行号: …``)."""
+
+IMPORT_TABLE_NAMES: Final = {
+    "basic": "基本履职事项清单",
+    "coordinated": "配合履职事项清单",
+    "withdrawn": "上级部门收回事项清单",
+}
+IMPORT_NO_OUTPUT: Final = "请用 -o 指定要写入的清单 YAML（当前目录下没有 data 文件夹）"
+IMPORT_INVALID: Final = "导入结果未通过校验（请报告此问题）：\n{problems}"
+NOTE_IMPORTED: Final = "已导入 {text} → {output}：{counts}。"
+NOTE_IMPORT_UNCHANGED: Final = "已导入 {text}：{output} 内容无变化。"
+NOTE_IMPORT_CARRIED: Final = (
+    "沿用 {previous} 中的清单信息（文号、日期、版本）、部门简称与原名、备注；与其相比："
+)
+NOTE_IMPORT_NO_PREVIOUS: Final = "没有可沿用的旧清单：部门简称按规则生成，没有备注。"
+NOTE_IMPORT_RENAMED: Final = "  部门更名：{old} → {new}（旧名记入 former_names，按旧名仍可查到）"
+NOTE_IMPORT_NOTE_DROPPED: Final = "  备注未沿用：{id}（{why}）"
+IMPORT_NOTE_WHY: Final = {
+    "category": "事项类别已改，备注所说的印刷问题可能已更正",
+    "gone": "该事项已不在清单中",
+}
+NOTE_IMPORT_NEXT: Final = "下一步：dutylist validate {output}，确认后 dutylist build {output}"
+
+# ---------------------------------------------------------------- reading files
+
+ENCODING_GBK: Final = "（似乎是 GBK/GB18030 编码，例如记事本以“ANSI”保存）"
+ENCODING_UTF16: Final = "（似乎是 UTF-16 编码，例如记事本以“Unicode”保存）"
+NOT_UTF8: Final = "文件不是 UTF-8 编码{guess}；请用文本编辑器“另存为”UTF-8 编码后重试"
+YAML_PROBLEMS: Final = {
+    "colon": "YAML 格式错误：此处不能出现冒号“: ”（值中含冒号时请给整个值加引号；"
+             "也可能是上一行的键缺少冒号或缩进不对）",
+    "no_colon": "YAML 格式错误：这一行的键后缺少冒号“: ”",
+    "tab": "YAML 格式错误：含有制表符（Tab）；YAML 只能用空格缩进",
+    "bad_start": "YAML 格式错误：值不能以“{0}”开头；请给整个值加引号",
+    "indent": "YAML 格式错误：缩进不对，这一行没有与同一层的内容对齐",
+    "extra_text": "YAML 格式错误：这一行有多余的文字（引号之后还有内容？）或缩进不对",
+    "dash": "YAML 格式错误：列表项应以“- ”开头，并与同一层对齐",
+    "unclosed_quote": "YAML 格式错误：从这一行开始的引号没有闭合",
+    "escape": "YAML 格式错误：双引号中有无法识别的转义“\\{0}”；请改用单引号，或写成“\\\\”",
+    "bracket": "YAML 格式错误：从这一行开始的方括号 [ … ] 没有闭合或缺少逗号",
+    "brace": "YAML 格式错误：从这一行开始的花括号 { … } 没有闭合或缺少逗号",
+    "alias": "不支持 YAML 锚点和别名（& 与 *），请直接写出内容",
+}
+"""PyYAML's syntax errors, said in Chinese (``source.text.yaml_problem``)."""
+YAML_PROBLEM_OTHER: Final = "YAML 格式错误：{problem}"

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from dutylist import labels
 from dutylist.errors import UsageError
+from dutylist.store.schema import department_names as declared_names
 from dutylist.store.schema import departments, metadata
 
 
@@ -72,6 +74,9 @@ def resolve_department(conn: sqlite3.Connection, text: str) -> tuple[int, str]:
     for dept_id, dept_labels in label_sets.items():
         if text in dept_labels:
             return dept_id, names[dept_id]
+    renamed = former_name_match(conn, text)
+    if renamed is not None:
+        return renamed.department_id, renamed.name
     # 县民政局 / 木垒县民政局 for 民政局: the county's name (from the database) or 县.
     county = metadata(conn).get("county")
     prefixes = (county, labels.COUNTY) if county else (labels.COUNTY,)
@@ -89,3 +94,39 @@ def resolve_department(conn: sqlite3.Connection, text: str) -> tuple[int, str]:
         raise UsageError(labels.AMBIGUOUS_DEPARTMENT.format(text=text, choices=listed))
     suggestion = _suggest(text, list(names.values()))
     raise UsageError(labels.UNKNOWN_DEPARTMENT.format(text=text, suggestion=suggestion))
+
+
+class Renamed(NamedTuple):
+    """A department found by a former name (原名): its id, current name, and that former name."""
+
+    department_id: int
+    name: str
+    former: str
+
+
+def _name_forms(name: str) -> list[str]:
+    """A name, its 县… form and its bare form: 木垒县农业农村局, 县农业农村局, 农业农村局."""
+    forms = [name]
+    for prefix, short in (("木垒县委", "县委"), ("木垒县", "县"), ("昌吉州", "州")):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            forms += [short + name[len(prefix):], name[len(prefix):]]
+            break
+    return forms
+
+
+def former_name_match(conn: sqlite3.Connection, text: str) -> Renamed | None:
+    """The department that ``text`` names by a former name (full, 县… or bare form), if any.
+
+    A current name or alias comes first: then this is None.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    declared = declared_names(conn)
+    if any(text in (name, *aliases) for _, name, aliases, _ in declared):
+        return None
+    for dept_id, name, _, formers in declared:
+        for former in formers:
+            if text in _name_forms(former):
+                return Renamed(dept_id, name, former)
+    return None

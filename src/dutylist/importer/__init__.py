@@ -30,9 +30,10 @@ from dutylist.importer.parse import (
     split_items,
 )
 from dutylist.importer.problems import TABLE_NAMES, ImportTextError, problem
+from dutylist.source.text import NotUtf8, decode
 
 __all__ = [
-    "ImportResult", "ImportTextError", "import_text", "read_previous", "read_text", "write_atomic",
+    "ImportResult", "ImportTextError", "import_text", "read_text", "write_atomic",
 ]
 
 # Used only when there is no list being replaced to carry them from.
@@ -66,29 +67,9 @@ def read_text(path: str | Path) -> str:
     except OSError as exc:
         raise ImportTextError([problem(shown, 1, "unreadable", error=exc.strerror)]) from None
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        guess = ""
-        try:
-            raw.decode("gb18030")
-            from dutylist.importer.problems import MESSAGES
-
-            guess = MESSAGES["not_utf8_gbk"]
-        except UnicodeDecodeError:
-            pass
-        raise ImportTextError([problem(shown, line, "not_utf8", guess=guess)]) from None
-
-
-def read_previous(path: str | Path) -> dict[str, Any]:
-    """The YAML being replaced, validated as ``build`` does, as plain data."""
-    import yaml
-
-    from dutylist.source import load_catalog
-
-    load_catalog(path)  # every problem reported with file:line, as build would
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
-    return data if isinstance(data, dict) else {}
+        return decode(raw)
+    except NotUtf8 as exc:
+        raise ImportTextError([f"{shown}:{exc.line}: {exc.message()}"]) from None
 
 
 def write_atomic(path: Path, text: str) -> None:

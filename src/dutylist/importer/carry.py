@@ -142,11 +142,15 @@ def build_departments(
             aliases = _default_aliases(name, county, corpus)
             former = []
         for gone in formers.get(name, []):
-            chain = [gone, *(old_entries.get(gone, {}).get("former_names") or [])]
+            # the old name and every other name it had, so all of them still find the items
+            old = old_entries.get(gone, {})
+            chain = [gone, *(old.get("aliases") or []), *(old.get("former_names") or [])]
             former.extend(f for f in chain if isinstance(f, str) and f not in former)
-        aliases = [a for a in aliases if a not in taken]
+        # a name, alias or former name belongs to one department only (the first to claim it)
+        aliases = list(dict.fromkeys(a for a in aliases if a not in taken))
         taken.update(aliases)
-        former = [f for f in former if f not in names]
+        former = list(dict.fromkeys(f for f in former if f not in taken))
+        taken.update(former)
         department: dict[str, Any] = {"name": name, "aliases": aliases}
         if former:
             department["former_names"] = former

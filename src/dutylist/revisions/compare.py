@@ -221,7 +221,9 @@ def _department_diff(old: Catalog, new: Catalog, pairs: Sequence[Pair]) -> Depar
 
     changes: list[DepartmentChange] = []
     for gone in list(removed):
-        partner = next((d for d in added if same(gone, d)), None)
+        partner = next((d for d in added if gone.name in d.former_names), None) or next(
+            (d for d in added if same(gone, d)), None
+        )
         if partner is not None:
             removed.remove(gone)
             added.remove(partner)

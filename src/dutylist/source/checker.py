@@ -15,6 +15,7 @@ import yaml
 
 from dutylist import labels
 from dutylist.errors import SourceError
+from dutylist.source.text import NotUtf8, decode, yaml_problem
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
@@ -109,11 +110,16 @@ def read(path: str | os.PathLike[str]) -> tuple[str, str]:
     """(text, path as shown in messages) of a UTF-8 file, or SourceError."""
     shown = str(path)
     try:
-        return Path(path).read_text(encoding="utf-8"), shown
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise SourceError([labels.YAML_FILE_MISSING.format(path=shown)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError([labels.YAML_FILE_UNREADABLE.format(path=shown, error=exc)]) from None
+    except OSError as exc:
+        error = exc.strerror or exc
+        raise SourceError([labels.YAML_FILE_UNREADABLE.format(path=shown, error=error)]) from None
+    try:
+        return decode(raw), shown
+    except NotUtf8 as exc:
+        raise SourceError([f"{shown}:{exc.line}: {exc.message()}"]) from None
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
@@ -126,11 +132,8 @@ def compose(text: str, path: str) -> yaml.Node | None:
     try:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        message = labels.YAML_SYNTAX.format(path=path, line=line, problem=problem)
-        raise SourceError([message]) from None
+        line, message = yaml_problem(exc)
+        raise SourceError([f"{path}:{line}: {message}"]) from None
     except yaml.YAMLError as exc:
         raise SourceError([labels.YAML_SYNTAX.format(path=path, line=1, problem=exc)]) from None
     if root is not None:

@@ -143,7 +143,8 @@ def _insert(
     in the loop below and one ``executemany`` per chunk.
     """
     dept_ids = {department.name: n for n, department in enumerate(catalog.departments, 1)}
-    aliases_of = {department.name: department.aliases for department in catalog.departments}
+    # a former name finds the department's items too (search by the old name)
+    aliases_of = {d.name: (*d.aliases, *d.former_names) for d in catalog.departments}
     conn.executemany(
         "INSERT INTO departments (id, name) VALUES (?, ?)",
         ((dept_ids[d.name], d.name) for d in catalog.departments),
