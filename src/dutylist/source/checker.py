@@ -131,16 +131,31 @@ def compose(text: str, path: str) -> yaml.Node | None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
-        line, message = yaml_problem(exc)
-        raise SourceError([f"{path}:{line}: {message}"]) from None
     except yaml.YAMLError as exc:
-        raise SourceError([labels.YAML_SYNTAX.format(path=path, line=1, problem=exc)]) from None
+        raise SourceError([_syntax_problem(text, path, exc)]) from None
     if root is not None:
         shared = _shared_nodes(root, path)
         if shared:
             raise SourceError(shared)
     return root
+
+
+def _syntax_problem(text: str, path: str, exc: yaml.YAMLError) -> str:
+    """``file:line: message`` for a syntax error, in Chinese.
+
+    libyaml words its errors more tersely; the pure-Python composer is asked again
+    (an error is rare, its speed does not matter) so the message can be precise.
+    """
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as detailed:
+        exc = detailed
+    except yaml.YAMLError:
+        pass
+    if isinstance(exc, yaml.MarkedYAMLError):
+        line, message = yaml_problem(exc)
+        return f"{path}:{line}: {message}"
+    return labels.YAML_SYNTAX.format(path=path, line=1, problem=exc)
 
 
 def _shared_nodes(root: yaml.Node, path: str) -> list[str]:
