@@ -95,7 +95,8 @@ def test_renamed_department_keeps_its_former_name(revision: Revision,
     old, new = revision.renamed
     declared = {d["name"]: d for d in imported["departments"]}
     assert old not in declared
-    assert declared[new]["former_names"] == [old]
+    # the old name and its short forms, so each still finds the items
+    assert declared[new]["former_names"] == [old, "县农业农村局", "农业农村局"]
     assert "县农业农村和乡村振兴局" in declared[new]["aliases"]
     users = [it for kind in ("coordinated", "withdrawn")
              for it in imported["lists"][kind]["items"] if new in it["departments"]]
@@ -171,4 +172,6 @@ def test_renaming_twice_chains_former_names(previous: dict[str, Any]) -> None:
     ed.rename_everywhere("县水务局", "县水资源局")
     second = import_text(ed.text(), previous=first, shown="b").data
     declared = {d["name"]: d for d in second["departments"]}
-    assert declared["木垒县水资源局"]["former_names"] == ["木垒县水务局", "木垒县水利局"]
+    assert declared["木垒县水资源局"]["former_names"] == [
+        "木垒县水务局", "县水务局", "水务局", "木垒县水利局", "县水利局", "水利局",
+    ]
