@@ -371,7 +371,6 @@ def _ranked(
         matches = "FROM duties_fts WHERE duties_fts MATCH :match"
     total: int | None = None
     capped = False
-    bound = ""  # caps the ranked part of a very common match, on the FTS tables' own rowid
     if limit:
         # The first limit + 1 matches: when there are no more, that is the count.
         first = conn.execute(
@@ -399,7 +398,11 @@ def _ranked(
                 "LIMIT 1 OFFSET :rank_cap",
                 {**args, "rank_cap": RANK_CAP},
             ).fetchone()[0]
-            bound = " AND rowid < :bound"
+
+    def below(rowid: str) -> str:
+        """The cap on the ranked part of a very common match, on an FTS table's own rowid."""
+        return f" AND {rowid} < :bound" if "bound" in args else ""
+
     args["limit"] = limit
     limit_clause = " LIMIT :limit" if limit else ""
     # Items whose name matches come first, ranked among themselves by a
@@ -411,13 +414,13 @@ def _ranked(
         sql = (
             f"{_ROW_SELECT}, bm25(names_fts) AS rank "
             "FROM names_fts JOIN duties d ON d.rowid = names_fts.rowid "
-            f"WHERE names_fts MATCH :name_match{bound.replace('rowid', 'names_fts.rowid')}"
+            f"WHERE names_fts MATCH :name_match{below('names_fts.rowid')}"
             f"{filters} ORDER BY rank, d.rowid{limit_clause}"
         )
     else:
         sql = (
             f"{_ROW_SELECT}, n.rank FROM (SELECT rowid, bm25(names_fts) AS rank "
-            f"FROM names_fts WHERE names_fts MATCH :name_match{bound} "
+            f"FROM names_fts WHERE names_fts MATCH :name_match{below('rowid')} "
             f"ORDER BY rank, rowid{limit_clause}) n "
             "JOIN duties d ON d.rowid = n.rowid ORDER BY n.rank, n.rowid"
         )
@@ -428,7 +431,7 @@ def _ranked(
         # Known few matches, all of them name matches: nothing else to rank.
         more = total is None or total > len(records)
     if more:
-        names = f"SELECT rowid FROM names_fts WHERE names_fts MATCH :name_match{bound}"
+        names = f"SELECT rowid FROM names_fts WHERE names_fts MATCH :name_match{below('rowid')}"
         weights = ", ".join(str(w) for w in _WEIGHTS)
         args["rest"] = limit - len(records) if limit else None
         rest_clause = " LIMIT :rest" if limit else ""
@@ -436,7 +439,7 @@ def _ranked(
             sql = (
                 f"{_ROW_SELECT}, bm25(duties_fts, {weights}) AS rank "
                 "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
-                f"WHERE duties_fts MATCH :match{bound.replace('rowid', 'duties_fts.rowid')}"
+                f"WHERE duties_fts MATCH :match{below('duties_fts.rowid')}"
                 f"{filters} AND duties_fts.rowid NOT IN ({names}) "
                 f"ORDER BY rank, d.rowid{rest_clause}"
             )
@@ -444,7 +447,7 @@ def _ranked(
             sql = (
                 f"{_ROW_SELECT}, f.rank FROM (SELECT rowid, "
                 f"bm25(duties_fts, {weights}) AS rank FROM duties_fts "
-                f"WHERE duties_fts MATCH :match{bound} AND rowid NOT IN ({names}) "
+                f"WHERE duties_fts MATCH :match{below('rowid')} AND rowid NOT IN ({names}) "
                 f"ORDER BY rank, rowid{rest_clause}) f "
                 "JOIN duties d ON d.rowid = f.rowid ORDER BY f.rank, f.rowid"
             )
