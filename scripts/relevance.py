@@ -25,8 +25,8 @@ name "X及其他…" counts as X, as ``filter-by-department`` does).
 
 With ``--filters``, queries that name a ``department`` are also run through
 ``dutylist filter-by-department QUERY --format jsonl`` in this process (through the
-``dutylist.cli:main`` entry point) and counted as resolved when they list exactly
-that department's items.
+``dutylist.cli:main`` entry point of the installed package, whatever ``--command`` says)
+and counted as resolved when they list exactly that department's items.
 
 Run from the repository root, with the tool installed in the Python used::
 
