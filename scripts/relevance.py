@@ -145,7 +145,7 @@ def run_search(queries: list[Query], command: list[str], db: str | None) -> None
         query = by_text.get(echoed) or by_key.get(_key(echoed))
         if query is None:
             sys.exit(f"a row names a query that was not sent: {echoed!r}")
-        if len(query.ids) < LIMIT:
+        if row.get("id") and len(query.ids) < LIMIT:  # a row without id is a notice, not an item
             query.ids.append(str(row["id"]))
             query.partial.append(bool(row.get("partial")))
 
