@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -104,21 +105,22 @@ def _fts() -> sqlite3.Connection:
 
 
 def test_expressions_find_substrings_of_the_indexed_text() -> None:
-    conn = _fts()
-    for query in ["低保", "低保家庭", "保", "最低生活保障", "12345", "123", "困难 低保"]:
-        expression = match_all(parse_query(query), COLUMNS)
-        hits = conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
-        assert hits == (1,), query
-    expression = match_all(parse_query("低保障"), COLUMNS)
-    assert conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone() == (0,)
+    with closing(_fts()) as conn:
+        for query in ["低保", "低保家庭", "保", "最低生活保障", "12345", "123", "困难 低保"]:
+            expression = match_all(parse_query(query), COLUMNS)
+            hits = conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
+            assert hits == (1,), query
+        expression = match_all(parse_query("低保障"), COLUMNS)
+        found = conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
+        assert found == (0,)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_any_query_makes_a_valid_fts5_expression(text: str) -> None:
-    conn = _fts()
     parsed = parse_query(text, {"狗": ["犬"]})
     if not parsed.terms:
         return
-    for expression in (match_all(parsed, COLUMNS), match_any(parsed, COLUMNS)):
-        conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
+    with closing(_fts()) as conn:
+        for expression in (match_all(parsed, COLUMNS), match_any(parsed, COLUMNS)):
+            conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
