@@ -3,10 +3,18 @@
 The generated database is never committed: every wheel (and every wheel built
 from the sdist) compiles it from the YAML at build time, so the package always
 carries the list it was built from.
+
+Two wheels built from the same commit are byte-identical: hatchling dates the
+zip entries from ``SOURCE_DATE_EPOCH`` (or a fixed default), and the database
+records as its build time the time of its source (``source_time`` below) rather
+than the clock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -15,6 +23,31 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 PACKAGE_DB = "dutylist/data/duties.db"
+INPUTS = ("data/duties.yaml", "data/synonyms.yaml")
+
+
+def source_time(root: Path) -> dt.datetime | None:
+    """When the source was last changed: ``SOURCE_DATE_EPOCH`` if set, else the commit time
+    of a git checkout whose data files are unmodified. None when unknown (an sdist without
+    ``SOURCE_DATE_EPOCH``, or edited data): the database then records the real build time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    git = ["git", "-C", str(root)]
+    try:
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--", *INPUTS],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout.strip()
+        stamp = subprocess.run(
+            [*git, "log", "-1", "--format=%ct"],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None  # no git, or not a checkout
+    if dirty or not stamp.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
 
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -51,6 +84,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 keep_backup=False,
                 tool_version=self.metadata.version,
                 source_label="data/duties.yaml",
+                built_at=source_time(root),
             )
         finally:
             sys.path.remove(str(root / "src"))

@@ -51,8 +51,13 @@ def build_database(
     keep_backup: bool = True,
     tool_version: str | None = None,
     source_label: str | None = None,
+    built_at: dt.datetime | None = None,
 ) -> Path | None:
-    """Write ``catalog`` to ``target`` atomically; return the backup path if one was kept."""
+    """Write ``catalog`` to ``target`` atomically; return the backup path if one was kept.
+
+    ``built_at`` is recorded as the build time; by default ``SOURCE_DATE_EPOCH`` when set
+    (reproducible builds), else now.
+    """
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +72,11 @@ def build_database(
     tmp = Path(tmp_name)
     try:
         os.unlink(tmp)  # sqlite-utils creates the file itself
-        _write(catalog, tmp, source, synonyms or {}, synonyms_source, tool_version, source_label)
+        stamp = (built_at or build_time()).astimezone(dt.timezone.utc).replace(microsecond=0)
+        _write(
+            catalog, tmp, source, synonyms or {}, synonyms_source, tool_version, source_label,
+            stamp.isoformat(),
+        )
         backup = None
         if keep_backup and target.exists():
             backup = backup_path(target)
@@ -94,6 +103,7 @@ def _write(
     synonyms_source: Path | None,
     tool_version: str | None,
     source_label: str | None,
+    built_at: str,
 ) -> None:
     db = sqlite_utils.Database(path)
     conn = db.conn
@@ -108,7 +118,9 @@ def _write(
                 conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES (?, ?)", (option, value))
         conn.execute("BEGIN")
         _insert(conn, catalog, synonyms)
-        _insert_metadata(conn, catalog, source, synonyms_source, tool_version, source_label)
+        _insert_metadata(
+            conn, catalog, source, synonyms_source, tool_version, source_label, built_at
+        )
         conn.execute("COMMIT")
         for table in FTS_TABLES:
             conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
@@ -246,6 +258,14 @@ def _join_streams(texts: Iterable[str]) -> tuple[str, str]:
     return " ".join(bi), " ".join(uni)
 
 
+def build_time() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds.org convention)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def _insert_metadata(
     conn: sqlite3.Connection,
     catalog: Catalog,
@@ -253,12 +273,13 @@ def _insert_metadata(
     synonyms_source: Path | None,
     tool_version: str | None,
     source_label: str | None,
+    built_at: str,
 ) -> None:
     document = catalog.document
     meta: dict[str, str | None] = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": tool_version or dutylist.__version__,
-        "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "built_at": built_at,
         "source_path": source_label or (str(source.resolve()) if source else None),
         "source_sha256": sha256_file(source) if source else None,
         "synonyms_path": str(synonyms_source.resolve()) if synonyms_source else None,
