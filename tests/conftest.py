@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_YAML = ROOT / "data" / "duties.yaml"
 REAL_SYNONYMS = ROOT / "data" / "synonyms.yaml"
 MINI_YAML = ROOT / "tests" / "fixtures" / "mini.yaml"
+
+OpenDb = Callable[[Path], sqlite3.Connection]
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +61,16 @@ def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         synonyms={"狗": ["犬", "犬只"], "打疫苗": ["疫苗", "防疫"]},
     )
     return path
+
+
+@pytest.fixture
+def open_db() -> Iterator[OpenDb]:
+    """``store.schema.connect`` for a test; every connection is closed when the test ends
+    (Python 3.13 reports unclosed ones, and warnings are errors here)."""
+    from dutylist.store.schema import connect
+
+    with contextlib.ExitStack() as stack:
+        yield lambda path: stack.enter_context(contextlib.closing(connect(path)))
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from rich.cells import cell_len
 
 from dutylist import labels, query
 from dutylist.render import plain, tables
-from dutylist.store.schema import connect
+
+from .conftest import OpenDb
 
 BOX = re.compile(r"[\s│─╭╮╰╯┃━┏┓┗┛┡┩├┤┼]")
 
@@ -35,8 +36,10 @@ def longest(conn, kind: str, n: int = 5) -> list[query.DutyRow]:  # type: ignore
 
 
 @pytest.mark.parametrize("width", [80, 60, 120])
-def test_tables_of_the_longest_items_fit_and_lose_nothing(real_db: Path, width: int) -> None:
-    conn = connect(real_db)
+def test_tables_of_the_longest_items_fit_and_lose_nothing(
+    real_db: Path, width: int, open_db: OpenDb
+) -> None:
+    conn = open_db(real_db)
     rows = [r for kind in ("basic", "coordinated", "withdrawn") for r in longest(conn, kind)]
     text = draw(tables.print_rows, rows, width=width)
     assert_fits(text, width)
@@ -47,8 +50,10 @@ def test_tables_of_the_longest_items_fit_and_lose_nothing(real_db: Path, width: 
         assert not wanted - shown, row.id
 
 
-def test_search_table_highlights_and_fits(real_db: Path) -> None:
-    conn = connect(real_db)
+def test_search_table_highlights_and_fits(
+    real_db: Path, open_db: OpenDb
+) -> None:
+    conn = open_db(real_db)
     result = query.search(conn, "低保", limit=None)
     text = draw(tables.print_search, [result])
     assert_fits(text)
@@ -58,8 +63,10 @@ def test_search_table_highlights_and_fits(real_db: Path) -> None:
     assert "\x1b[" in out.getvalue()  # the matched words are styled on a terminal
 
 
-def test_show_steps_of_every_coordinated_item_keeps_every_character(real_db: Path) -> None:
-    conn = connect(real_db)
+def test_show_steps_of_every_coordinated_item_keeps_every_character(
+    real_db: Path, open_db: OpenDb
+) -> None:
+    conn = open_db(real_db)
     for row in query.filter_duties(conn):
         detail = query.get_duty(conn, row.id)
         text = draw(tables.print_detail, detail)
@@ -84,8 +91,10 @@ def test_plain_formats_never_carry_tabs_or_newlines_inside_a_cell() -> None:
     assert out.getvalue() == "B1\t甲 乙 丙\n"
 
 
-def test_headings_are_shown_as_printed_and_steps_hang_under_their_text(real_db: Path) -> None:
-    conn = connect(real_db)
+def test_headings_are_shown_as_printed_and_steps_hang_under_their_text(
+    real_db: Path, open_db: OpenDb
+) -> None:
+    conn = open_db(real_db)
     text = draw(tables.print_detail, query.get_duty(conn, "C35"))
     assert "一、分户工作" in text and "二、落户工作" in text
     lines = draw(tables.print_detail, query.get_duty(conn, "C91")).splitlines()

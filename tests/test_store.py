@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -16,11 +17,15 @@ from dutylist.store import build
 from dutylist.store.build import build_database
 from dutylist.store.schema import SCHEMA_VERSION, connect, metadata
 
-from .conftest import MINI_YAML, REAL_YAML
+from .conftest import MINI_YAML, REAL_YAML, OpenDb
 
 
 def test_schema_and_metadata(mini_db: Path) -> None:
-    conn = sqlite3.connect(mini_db)
+    with contextlib.closing(sqlite3.connect(mini_db)) as conn:
+        check_schema_and_metadata(conn)
+
+
+def check_schema_and_metadata(conn: sqlite3.Connection) -> None:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"metadata", "duties", "departments", "department_aliases", "duty_departments",
             "blocks", "steps", "synonyms", "duties_fts"} <= tables
@@ -46,8 +51,8 @@ def test_schema_and_metadata(mini_db: Path) -> None:
     assert "aliases" not in {r[1] for r in conn.execute("PRAGMA table_info(departments)")}
 
 
-def test_real_database_counts(real_db: Path) -> None:
-    conn = connect(real_db)
+def test_real_database_counts(real_db: Path, open_db: OpenDb) -> None:
+    conn = open_db(real_db)
     meta = metadata(conn)
     assert (meta["count_basic"], meta["count_coordinated"], meta["count_withdrawn"]) == (
         "103", "101", "37")
@@ -107,7 +112,9 @@ def test_connect_rejects_missing_corrupt_and_foreign_files(tmp_path: Path) -> No
     with pytest.raises(DatabaseError, match="不是 dutylist 数据库"):
         connect(corrupt)
     foreign = tmp_path / "foreign.db"
-    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    with contextlib.closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
     with pytest.raises(DatabaseError, match="不是 dutylist 数据库"):
         connect(foreign)
     with pytest.raises(DatabaseError, match="不是数据库文件"):
@@ -115,12 +122,12 @@ def test_connect_rejects_missing_corrupt_and_foreign_files(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_two_builds_at_once_leave_a_valid_database(tmp_path: Path) -> None:
+def test_two_builds_at_once_leave_a_valid_database(tmp_path: Path, open_db: OpenDb) -> None:
     target = tmp_path / "duties.db"
     command = [sys.executable, "-m", "dutylist", "build", str(REAL_YAML), "--db", str(target)]
     procs = [subprocess.Popen(command, stderr=subprocess.DEVNULL) for _ in range(3)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
-    conn = connect(target)
+    conn = open_db(target)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM duties").fetchone()[0] == 241
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]

@@ -35,6 +35,7 @@ from dutylist.options import (
     ListOption,
     SourceArgument,
     SynonymsOption,
+    close_connections,
     complete_category,
     complete_department,
     connect,
@@ -71,6 +72,8 @@ class _DutylistGroup(TyperGroup):
             raise  # click's own: usage errors are shown by click, with the usage line
         except (Exception, KeyboardInterrupt) as error:
             code = handle(error, result_code=code)
+        finally:
+            close_connections()
         if code != EXIT_OK:
             raise typer.Exit(code)
         return code

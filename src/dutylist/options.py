@@ -19,11 +19,23 @@ if TYPE_CHECKING:
     import sqlite3
 
 
+_open: list[sqlite3.Connection] = []
+
+
 def connect(db: str | None) -> sqlite3.Connection:
+    """The database a command reads (read-only); closed by ``close_connections`` when the
+    command has been written out."""
     from dutylist.paths import locate_database
     from dutylist.store.schema import connect
 
-    return connect(locate_database(db).path)
+    conn = connect(locate_database(db).path)
+    _open.append(conn)
+    return conn
+
+
+def close_connections() -> None:
+    while _open:
+        _open.pop().close()
 
 
 def parse_list(value: str | None) -> ListKind | None:

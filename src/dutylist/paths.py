@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal, NamedTuple
+from urllib.parse import quote
 
 ENV_DB = "DUTYLIST_DB"
 
@@ -52,7 +53,8 @@ def _chosen(option: str | None) -> DbChoice | None:
     """The database named by --db or $DUTYLIST_DB, if any."""
     if option:
         return DbChoice(Path(option).expanduser(), "--db")
-    env = os.environ.get(ENV_DB)
+    # cmd.exe keeps the quotes of `set DUTYLIST_DB="\\server\共享\duties.db"` in the value.
+    env = (os.environ.get(ENV_DB) or "").strip().strip('"')
     if env:
         return DbChoice(Path(env).expanduser(), "DUTYLIST_DB")
     return None
@@ -82,3 +84,23 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sqlite_uri(path: PurePath, *, read_only: bool = True) -> str:
+    r"""The ``file:`` URI that opens ``path`` in SQLite (read-only by default).
+
+    SQLite accepts only an empty authority, so a Windows network path keeps its host in the
+    path: ``\\server\共享\duties.db`` -> ``file:////server/%E5%85%B1%E4%BA%AB/duties.db``
+    (``PureWindowsPath.as_uri`` would give ``file://server/…``, which SQLite refuses).
+    A drive path becomes ``file:///C:/…``; ``%``, ``?``, ``#`` and spaces are escaped.
+    A relative path is made absolute first (against the current folder).
+    """
+    if not path.is_absolute() and isinstance(path, Path):
+        path = Path(os.path.abspath(path))
+    text = path.as_posix()  # UNC: //server/share/…; drive: C:/…; POSIX: /…
+    drive = path.drive
+    if drive and not drive.startswith(("\\\\", "//")):  # a drive letter, not a UNC share
+        uri = f"file:///{drive}{quote(text[len(drive):])}"
+    else:
+        uri = f"file://{quote(text)}"
+    return uri + ("?mode=ro" if read_only else "")

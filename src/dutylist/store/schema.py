@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from dutylist import labels
 from dutylist.errors import DatabaseError
 from dutylist.ids import LIST_KINDS, SIDES, ListKind
+from dutylist.paths import sqlite_uri
 
 if TYPE_CHECKING:
     from dutylist.model import Catalog, DutyList
@@ -105,12 +106,15 @@ def connect(path: Path) -> sqlite3.Connection:
         if path.exists():
             raise DatabaseError(labels.NOT_A_DATABASE_FILE.format(path=path))
         raise DatabaseError(labels.DATABASE_MISSING.format(path=path))
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = sqlite3.connect(sqlite_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(labels.NOT_A_DUTYLIST_DATABASE.format(path=path, error=exc)) from None
+    try:
         conn.row_factory = sqlite3.Row
         row = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
     except sqlite3.Error as exc:
+        conn.close()
         raise DatabaseError(labels.NOT_A_DUTYLIST_DATABASE.format(path=path, error=exc)) from None
     if row is None or row[0] != SCHEMA_VERSION:
         found = row[0] if row else "none"
