@@ -144,3 +144,17 @@ def test_default_output_needs_a_data_folder(cli: Cli, tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     result = cli("import", "t.txt")
     assert result.exit_code == 2 and "-o" in result.stderr
+
+
+def test_build_without_synonyms_says_so_and_counts_the_change(cli: Cli, checkout: Path) -> None:
+    db = checkout / "duties.db"
+    assert cli("import", "data/source/edition_2024.txt").exit_code == 0
+    result = cli("build", "data/duties.yaml", db=db)
+    assert result.exit_code == 0 and "没有同义词表" not in result.stderr
+    (checkout / "data" / "synonyms.yaml").unlink()
+    for command in ("validate", "build"):
+        result = cli(command, "data/duties.yaml", db=db)
+        assert result.exit_code == 0, result.output
+        assert "没有同义词表" in result.stderr and "synonyms.yaml" in result.stderr
+        assert "同义词：" in result.stderr and "条 → 0 条" in result.stderr
+        assert "无变化" not in result.stderr

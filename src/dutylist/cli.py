@@ -23,6 +23,7 @@ from dutylist.errors import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     DatabaseError,
+    DutylistError,
     UsageError,
     handle,
     note,
@@ -331,13 +332,14 @@ def build(
     loaded = _loaded(load_source(source, synonyms))
     target = build_target(db)
     previous = load_previous(target)
+    synonym_counts = (_synonym_count(target), len(loaded.synonyms))
     backup = build_database(
         loaded.catalog, target, source=loaded.path, synonyms=loaded.synonyms,
         synonyms_source=loaded.synonyms_path,
     )
     counts = labels.counts_text(loaded.catalog.counts())
     note(labels.NOTE_BUILT.format(target=target, counts=counts, synonyms=len(loaded.synonyms)))
-    _note_changes(previous, loaded.catalog)
+    _note_changes(previous, loaded.catalog, synonym_counts)
     if backup is not None:
         command = "dutylist restore" + (f" --db {target}" if db else "")
         note(labels.NOTE_BACKUP.format(backup=backup, command=command))
@@ -351,15 +353,46 @@ def _loaded(loaded: Loaded) -> Loaded:
     return loaded
 
 
-def _note_changes(previous: Catalog | None, catalog: Catalog) -> None:
-    """What a new list changes against the one in the database, one line per kind of change."""
+def _note_changes(
+    previous: Catalog | None,
+    catalog: Catalog,
+    synonyms: tuple[int | None, int] = (None, 0),
+) -> None:
+    """What a new list changes against the one in the database, one line per kind of change.
+
+    ``synonyms``: the number of synonyms in the database and in the new build.
+    """
     if previous is None:
         return
     from dutylist.render.diff import summary_lines
     from dutylist.revisions import diff_catalogs
 
-    for line in summary_lines(diff_catalogs(previous, catalog)):
+    lines = summary_lines(diff_catalogs(previous, catalog))
+    before, after = synonyms
+    if before is not None and before != after:
+        changed = labels.SUMMARY_SYNONYMS.format(old=before, new=after)
+        lines = [changed] if lines == [labels.NO_CHANGE] else [*lines, changed]
+    for line in lines:
         note(f"  {line}")
+
+
+def _synonym_count(target: Path) -> int | None:
+    """How many synonyms the database at ``target`` holds; None if there is none to read."""
+    import sqlite3
+
+    from dutylist.store.schema import connect as open_db
+    from dutylist.store.schema import load_synonyms
+
+    if not target.is_file():
+        return None
+    try:
+        conn = open_db(target)
+        try:
+            return len(load_synonyms(conn))
+        finally:
+            conn.close()
+    except (DutylistError, sqlite3.Error):
+        return None
 
 
 # ---------------------------------------------------------------- revisions
@@ -465,7 +498,7 @@ def validate(
     previous = load_previous(target)
     if previous is not None:
         note(labels.NOTE_COMPARED_WITH.format(target=target))
-    _note_changes(previous, loaded.catalog)
+    _note_changes(previous, loaded.catalog, (_synonym_count(target), len(loaded.synonyms)))
     return EXIT_OK
 
 

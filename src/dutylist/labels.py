@@ -164,6 +164,7 @@ SUMMARY_DEPT_ADDED: Final = "新增部门 {count} 个：{names}"
 SUMMARY_DEPT_REMOVED: Final = "删除部门 {count} 个：{names}"
 SUMMARY_DEPT_RENAMED: Final = "部门更名 {count} 个：{names}"
 SUMMARY_DEPT_ALIASES: Final = "部门简称或原名变更 {count} 个：{names}"
+SUMMARY_SYNONYMS: Final = "同义词：{old} 条 → {new} 条"
 SUMMARY_ADDED: Final = "新增 {count} 项：{ids}"
 SUMMARY_REMOVED: Final = "删除 {count} 项：{ids}"
 SUMMARY_CHANGED: Final = "修改 {count} 项：{ids}"
@@ -240,6 +241,10 @@ NOTE_BACKUP: Final = "原数据库已备份为 {backup}；恢复请运行：{com
 NOTE_VALID: Final = "{path}：校验通过（{counts}；同义词 {synonyms} 条）。"
 NOTE_COMPARED_WITH: Final = "与当前数据库 {target} 相比："
 NOTE_RESTORED: Final = "已恢复 {target}（被替换的数据库保存为 {backup}，再次运行 restore 可撤销）。"
+NO_SYNONYMS_FILE: Final = (
+    "警告：没有同义词表 {path}：本次不含同义词（例如搜索“狗”不会找到“犬”）；"
+    "如有同义词表，请放在清单旁或用 --synonyms 指定"
+)
 SYNONYM_WARNING: Final = "警告：{path}：{warning}"
 
 # ---------------------------------------------------------------- checking the YAML

@@ -45,7 +45,8 @@ class Loaded:
 def load_source(source: Path | None, synonyms: Path | None = None) -> Loaded:
     """The list (default: ./data/duties.yaml) and its synonyms (default: beside it), validated.
 
-    ``warnings`` names synonym targets found nowhere in the list.
+    ``warnings`` says when there is no synonyms file beside the list, and names
+    synonym targets found nowhere in the list.
     """
     path = source or default_source()
     if path is None:
@@ -57,4 +58,7 @@ def load_source(source: Path | None, synonyms: Path | None = None) -> Loaded:
         labels.SYNONYM_WARNING.format(path=synonyms_path, warning=warning)
         for warning in synonym_targets_not_found(catalog, synonym_map)
     ]
+    if synonyms_path is None:  # never lose the synonyms silently
+        expected = Path(path).with_name("synonyms.yaml")
+        warnings.insert(0, labels.NO_SYNONYMS_FILE.format(path=expected))
     return Loaded(Path(path), catalog, synonyms_path, synonym_map, warnings)
