@@ -200,3 +200,32 @@ def test_anchors_and_aliases_are_refused_quickly() -> None:
         "  county: 木垒县", "  county: *t")
     (problem,) = problems(text)
     assert problem.startswith("duties.yaml:") and "锚点" in problem
+
+
+REAL_TEXT = (Path(__file__).resolve().parents[1] / "data" / "duties.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("      - seq: 5\n", "      - sqe: 5\n", "的键 'sqe' 拼写有误，应为 'seq'"),
+    ("        category: 党的建设\n", "        Category: 党的建设\n", "拼写有误，应为 'category'"),
+    ("      - seq: 5\n", "      - seq: x\n", "seq 应为整数"),
+    ("      - seq: 5\n", "      - {}\n", ""),
+])
+def test_one_cause_one_message(old: str, new: str, expected: str) -> None:
+    """A misspelt, missing or bad key in one item is one problem, not a cascade of seq gaps."""
+    found = problems(REAL_TEXT.replace(old, new, 1))
+    if new == "      - {}\n":  # the item's other keys now belong to the list: many unknown keys
+        assert not any("不连续" in p for p in found), found
+        return
+    assert len(found) == 1, found
+    assert expected in found[0]
+
+
+def test_a_renumbering_is_reported_once() -> None:
+    import re
+
+    text = re.sub(r"      - seq: 5\n        category: [^\n]*\n        name: [^\n]*\n", "",
+                  REAL_TEXT, count=1)
+    found = problems(text)
+    assert len(found) == 1, found
+    assert "B6：序号 seq 6 不连续，应为 5" in found[0] and "只在此报告一次" in found[0]

@@ -251,6 +251,7 @@ SYNONYM_WARNING: Final = "警告：{path}：{warning}"
 # ``what`` names the value in the YAML's own keys (``C16 的 township_duties``).
 
 YAML_NOT_MAPPING: Final = "{what}应为映射（键: 值）"
+YAML_MISSPELT_KEY: Final = "{what}的键 {key!r} 拼写有误，应为 {expected!r}"
 YAML_UNKNOWN_KEY: Final = "{what}有未知的键 {key!r}（可用的键：{known}）"
 YAML_DUPLICATE_KEY: Final = "{what}的键 {key!r} 重复"
 YAML_MISSING: Final = "缺少 {what}"
@@ -276,6 +277,7 @@ YAML_DEPARTMENT_TWICE: Final = "部门名称 {label!r} 重复声明"
 YAML_WHAT_FORMER_NAME: Final = "部门原名"
 YAML_WHAT_DEPARTMENT_KEY: Final = "部门的 {key}"
 YAML_NAME_CLAIMED: Final = "部门名称、简称或原名 {label!r} 已属于 {previous}，不能再属于 {name}"
+YAML_SEQ_RUN: Final = "（其后 {count} 项也都相差 {offset:+d}：{first}–{last}；只在此报告一次）"
 YAML_ID_TWICE: Final = "事项编号 {id} 重复（首次出现在第 {first} 行）"
 YAML_SEQ_GAP: Final = (
     "{id}：序号 seq {seq} 不连续，应为 {expected}（seq 须依次为 1、2、3……，不能跳号或乱序）"

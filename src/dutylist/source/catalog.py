@@ -175,28 +175,51 @@ def _duty_list(
         return None
     duties: list[Duty] = []
     seen: dict[int, yaml.Node] = {}
-    for item_node in check.sequence(items_node, f"lists.{kind}.items"):
+    # (position in the list, item, node) of items whose seq is not their position:
+    # reported once per run of items shifted alike (a renumbering), not once each.
+    shifted: list[tuple[int, Duty, yaml.Node]] = []
+    for position, item_node in enumerate(check.sequence(items_node, f"lists.{kind}.items"), 1):
         duty = _duty(check, kind, item_node, known)
         if duty is None:
-            continue
+            continue  # its own problem is reported; the items after it keep their positions
         if duty.seq in seen:
             first = seen[duty.seq].start_mark.line + 1
             check.add(item_node, labels.YAML_ID_TWICE.format(id=duty.id, first=first))
             continue
         seen[duty.seq] = item_node
-        if duty.seq != len(duties) + 1:
-            check.add(
-                item_node,
-                labels.YAML_SEQ_GAP.format(
-                    id=duty.id, seq=duty.seq, expected=len(duties) + 1
-                ),
-            )
+        if duty.seq != position:
+            shifted.append((position, duty, item_node))
         duties.append(duty)
+    _report_seq_runs(check, shifted)
     if isinstance(items_node, yaml.SequenceNode) and not items_node.value:
         check.add(items_node, labels.YAML_EMPTY.format(what=f"lists.{kind}.items"))
     if title is None:
         return None
     return DutyList(kind=kind, title=title, items=tuple(duties))
+
+
+def _report_seq_runs(check: Checker, shifted: list[tuple[int, Duty, yaml.Node]]) -> None:
+    """One message per run of consecutive items whose seq is off by the same amount."""
+    runs: list[list[tuple[int, Duty, yaml.Node]]] = []
+    for entry in shifted:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and entry[0] == last[0] + 1
+            and entry[1].seq - entry[0] == last[1].seq - last[0]
+        ):
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    for run in runs:
+        position, duty, node = run[0]
+        message = labels.YAML_SEQ_GAP.format(id=duty.id, seq=duty.seq, expected=position)
+        if len(run) > 1:
+            message += labels.YAML_SEQ_RUN.format(
+                count=len(run) - 1, offset=duty.seq - position,
+                first=run[1][1].id, last=run[-1][1].id,
+            )
+        check.add(node, message)
 
 
 def _duty(check: Checker, kind: ListKind, node: yaml.Node, known: set[str]) -> Duty | None:

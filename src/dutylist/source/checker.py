@@ -45,9 +45,20 @@ class Checker:
             self.add(node, labels.YAML_NOT_MAPPING.format(what=what))
             return {}
         result: dict[str, yaml.Node] = {}
+        present = {
+            k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value in allowed
+        }
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str) or key not in allowed:
+                meant = _meant_key(key, sorted(allowed - present - set(result)))
+                if meant is not None:
+                    # one message for one cause: the value is read under the key meant,
+                    # so the key does not also show up as missing
+                    self.add(key_node, labels.YAML_MISSPELT_KEY.format(
+                        what=what, key=key, expected=meant))
+                    result[meant] = value_node
+                    continue
                 known = ", ".join(sorted(allowed))
                 self.add(key_node, labels.YAML_UNKNOWN_KEY.format(what=what, key=key, known=known))
                 continue
@@ -104,6 +115,19 @@ class Checker:
             self.add(node, labels.YAML_TAG.format(what=what, tag=node.tag))
         else:
             self.add(node, labels.YAML_SHOULD_BE.format(what=what, expected=expected))
+
+
+def _meant_key(key: object, missing: list[str]) -> str | None:
+    """The missing key a misspelt one most likely stands for (``sqe`` for ``seq``)."""
+    import difflib  # only on this error path
+
+    if not isinstance(key, str) or not missing:
+        return None
+    folded = {k.lower(): k for k in missing}
+    if key.strip().lower() in folded:
+        return folded[key.strip().lower()]
+    close = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def read(path: str | os.PathLike[str]) -> tuple[str, str]:
