@@ -34,14 +34,18 @@ def rows(result: Result) -> list[dict[str, object]]:
 def test_search_json_fields(cli: Cli, mini_db: Path) -> None:
     (hit,) = rows(cli("search", "低保", "-f", "json", db=mini_db))
     assert list(hit) == ["id", "list", "seq", "category", "name", "departments", "whose",
-                         "score", "matched", "matched_in", "partial", "note"]
+                         "score", "matched", "matched_in", "partial", "verdict", "suggestion",
+                         "note"]
     assert hit["id"] == "B1" and hit["whose"] == "本乡负责" and hit["matched_in"] == "name"
     assert isinstance(hit["score"], float) and hit["score"] > 0
 
 
 def test_search_whose_duty_on_every_list(cli: Cli, mini_db: Path) -> None:
-    found = {r["id"]: r["whose"] for r in rows(cli("search", "高龄津贴", "收养", "低保", "-f",
-                                                  "json", db=mini_db))}
+    found = {
+        r["id"]: r["whose"]
+        for word in ("高龄津贴", "收养", "低保")
+        for r in rows(cli("search", word, "-f", "json", db=mini_db))
+    }
     assert found["B1"] == "本乡负责"
     assert found["C1"] == "配合 木垒县民政局"
     assert found["W1"] == "已收回 → 木垒县民政局"
@@ -76,19 +80,25 @@ def test_search_filters_combine(cli: Cli, mini_db: Path) -> None:
 def test_search_synonyms_and_partial_fallback(cli: Cli, mini_db: Path) -> None:
     hits = rows(cli("search", "狗", "-f", "json", db=mini_db))
     assert [h["id"] for h in hits] == ["B2"] and hits[0]["partial"] is False
+    # Near misses never reach a pipeline unless asked for; the exit code says "not found".
     result = cli("search", "高龄 收养", "-f", "json", db=mini_db)
-    hits = rows(result)
-    assert {h["id"] for h in hits} == {"C1", "W1"} and all(h["partial"] for h in hits)
-    assert "部分匹配" in result.stderr
+    assert result.exit_code == 1 and json.loads(result.stdout) == []
+    assert "清单中没有与“高龄 收养”相关的事项" in result.stderr
+    near = cli("search", "高龄 收养", "-f", "json", "--near", db=mini_db)
+    hits = json.loads(near.stdout)
+    assert near.exit_code == 1
+    assert {h["id"] for h in hits} == {"C1", "W1"}
+    assert all(h["partial"] and h["verdict"] == "partial" for h in hits)
+    assert "部分匹配结果" in near.stderr
     table = cli("search", "高龄 收养", "-f", "table", db=mini_db)
-    assert "（部分匹配" in table.stdout
+    assert table.exit_code == 1 and "部分匹配结果" in table.stdout
 
 
 def test_nothing_found_exits_1(cli: Cli, mini_db: Path) -> None:
     result = cli("search", "火星", "-f", "json", db=mini_db)
     assert result.exit_code == 1
     assert json.loads(result.stdout) == []
-    assert "没有找到" in result.stderr
+    assert "清单中没有与“火星”相关的事项" in result.stderr
 
 
 @pytest.mark.parametrize("query", ["", "   "])
@@ -116,7 +126,7 @@ def test_stdin_batch_carries_the_query(cli: Cli, mini_db: Path) -> None:
     assert result.exit_code == 0
     lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert [(f[0], f[1]) for f in lines] == [("低保", "B1"), ("狗", "B2")]
-    assert result.stderr == "共 3 个查询：1 个没有结果，0 个为部分匹配。\n"
+    assert result.stderr == "共 3 个查询：1 个在清单中没有相关事项。\n"
     result = cli("search", "--stdin", "-f", "jsonl", db=mini_db, input="低保\n狗\n")
     assert [json.loads(x)["query"] for x in result.stdout.splitlines()] == ["低保", "狗"]
     assert cli("search", "--stdin", db=mini_db, input="火星\n").exit_code == 1

@@ -136,6 +136,13 @@ def search(
         int, typer.Option("--limit", "-n", min=0, metavar="N", help="最多显示几条；0 表示全部。")
     ] = 20,
     fmt: FormatOption = None,
+    near: Annotated[
+        bool,
+        typer.Option(
+            "--near",
+            help="清单中没有答案时，也输出部分匹配结果（只含查询中的部分词；表格输出总是显示）。",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> Output:
     """按关键词搜索事项（名称、部门、步骤），最相关的在前。
@@ -165,11 +172,15 @@ def search(
     results = [
         q.search(
             conn, text, kind=kind, category=category, department=department,
-            limit=limit or None, synonyms=synonyms,
+            limit=limit or None, synonyms=synonyms, near=near or out_format == "table",
         )
         for text in queries
     ]
-    found = any(result.rows for result in results)
+    if not near and out_format != "table":
+        for result in results:  # a pipeline reading row 1 never gets a near miss
+            if result.verdict != "found":
+                result.rows = []
+    found = any(result.verdict == "found" for result in results)
     notes = search_notes(results, batch=stdin)
     for named in dict.fromkeys((*queries[:1], department) if not stdin else (department,)):
         renamed = former_name_match(conn, named) if named else None

@@ -102,7 +102,7 @@ def shorten(text: str, width: int = 30) -> str:
 # ---------------------------------------------------------------- tables
 
 SEARCH_TITLE: Final = "“{query}” 的搜索结果"
-SEARCH_PARTIAL_TITLE: Final = "（部分匹配：没有同时包含所有词的事项）"
+SEARCH_PARTIAL_TITLE: Final = "“{query}” 的部分匹配结果（清单中没有完全相关的事项）"
 FILTER_TITLE: Final = "{label}：{count} 项"
 COUNTS_TITLE: Final = "{what}（按清单计数）"
 BASIC_DETAIL: Final = "本乡负责的基本履职事项：由本乡自行履职，清单未拆分上级部门与乡镇的步骤。"
@@ -229,10 +229,11 @@ NO_BACKUP: Final = "没有可恢复的备份：{backup} 不存在"
 SEP: Final = "、"
 
 NOTE_QUERY_CUT: Final = "提示：查询过长，只用了前 {chars} 个字符。"
-NOTE_PARTIAL: Final = "提示：没有同时匹配所有词的事项，以下是“{query}”的部分匹配结果。"
+NOTE_PARTIAL: Final = "以上是部分匹配结果：只含查询中的部分词，不是答案。"
+NOTE_SUGGESTION: Final = "您是不是要找：{suggestion}？"
 NOTE_MORE: Final = "提示：共 {total} 条，显示前 {shown} 条（用 --limit 0 看全部）。"
-NOTE_NOTHING_FOUND: Final = "没有找到与“{query}”相关的事项。"
-NOTE_BATCH: Final = "共 {count} 个查询：{missing} 个没有结果，{partial} 个为部分匹配。"
+NOTE_NOTHING_FOUND: Final = "清单中没有与“{query}”相关的事项。"
+NOTE_BATCH: Final = "共 {count} 个查询：{missing} 个在清单中没有相关事项。"
 NOTE_RENAMED: Final = "提示：{former} 已更名为 {name}（原名 {former}），以下是 {name} 的事项。"
 NOTE_RENAMED_SEARCH: Final = "提示：{former} 已更名为 {name}（原名 {former}）。"
 NOTE_NO_MATCHING_ITEMS: Final = "没有符合条件的事项。"

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dutylist import labels
+from dutylist import labels, understand
 from dutylist.errors import UsageError
 from dutylist.ids import LIST_KINDS, ListKind, Side, make_id, parse_id
+from dutylist.lexicon import Lexicon
 from dutylist.names import department_names, resolve_category, resolve_department
 from dutylist.paths import sha256_file
 from dutylist.store.schema import (
@@ -32,8 +33,7 @@ from dutylist.textsearch import (
     ParsedQuery,
     first_match,
     match_all,
-    match_tokens,
-    parse_query,
+    term_match,
 )
 
 if TYPE_CHECKING:
@@ -51,8 +51,6 @@ RANK_CAP = 5_000
 COUNT_CAP = 10_000
 """With a --limit, matches are counted up to this many; more are reported as "10,000+"."""
 
-FALLBACK_TOKENS = 4
-"""A partial-match fallback whose pieces are all very common ranks by this many of them."""
 
 # ---------------------------------------------------------------- results
 
@@ -78,6 +76,10 @@ class SearchResult:
     query: str
     rows: list[DutyRow]
     partial: bool = False
+    verdict: str = "not_found"
+    """found (the rows answer the query), partial (near misses only) or not_found."""
+    suggestion: str | None = None
+    """The corrected query whose results these are (养拳 → 养犬), if the query was corrected."""
     total: int = 0
     words: list[str] = field(default_factory=list)
     truncated_query: bool = False
@@ -292,61 +294,165 @@ def search(
     department: str | None = None,
     limit: int | None = 20,
     synonyms: Mapping[str, Sequence[str]] | None = None,
+    near: bool = True,
 ) -> SearchResult:
-    """Full-text search, best first; falls back to partial matches when nothing matches all words.
+    """Full-text search, best first, reading the query in stages (see ``understand``).
 
-    An empty query is a usage error; a query with no searchable characters
-    (only punctuation) finds nothing.
+    The verdict says whether the rows answer the query (``found``; a corrected
+    spelling is in ``suggestion``), only share a meaningful word with it
+    (``partial``: near misses, looked for only when ``near``), or nothing
+    does (``not_found``). An empty query is a usage error; a query with no
+    searchable characters (only punctuation) finds nothing.
     """
     if not query.strip():
         raise UsageError(labels.EMPTY_QUERY)
     if synonyms is None:
         synonyms = load_synonyms(conn)
-    parsed = parse_query(query, synonyms)
-    result = SearchResult(query=query, rows=[], words=parsed.words)
+    words = lexicon_of(conn)
+    names = words.departments_of
+    reading = understand.exact(query, synonyms, words, names)
+    result = SearchResult(query=query, rows=[], words=reading.parsed.words)
     result.truncated_query = len(query) > MAX_QUERY_CHARS
-    if not parsed.terms:
+    if not reading.parsed.terms:
         return result
     where, params = _filters(conn, kind, category, department)
-    match = match_all(parsed, _ALL_COLUMNS)
-    rows, total, capped = _ranked(conn, match, parsed, where, params, limit)
-    if not rows:
-        pieces = parsed.pieces
-        if limit and len(pieces) > FALLBACK_TOKENS:
-            pieces = _rarer_pieces(conn, pieces)  # empty: no piece is found anywhere
-        if pieces:
-            match = match_tokens(pieces, _ALL_COLUMNS)
-            rows, total, capped = _ranked(conn, match, parsed, where, params, limit)
-            result.partial = bool(rows)
-    result.rows = rows
-    result.total = total
-    result.total_capped = capped
-    _add_matches(conn, result.rows, parsed)
+
+    def answer(parsed: ParsedQuery) -> _Found | None:
+        return _answer(conn, parsed, where, params, limit, words)
+
+    # 1. as typed; 2. cut into the document's words, filler dropped
+    found, used, verdict = answer(reading.parsed), reading.parsed, "found"
+    segmented = understand.segmented(query, synonyms, words, names)
+    if found is None and segmented is not None:
+        if understand.sufficient(segmented, matched=True):  # not generic words only
+            found, used = answer(segmented.parsed), segmented.parsed
+    # 3. a typo or homophone of a word of the document
+    if found is None:
+        for fixed in understand.corrections(segmented or reading, words):
+            for again in (
+                understand.exact(fixed, synonyms, words, names),
+                understand.segmented(fixed, synonyms, words, names),
+            ):
+                if again is not None and again.parsed.terms:
+                    found, used = answer(again.parsed), again.parsed
+                    if found is not None:
+                        result.suggestion = fixed
+                        break
+            if found is not None:
+                break
+    # 4. a spoken question's words need not all be in one item: the items with
+    # more of them come first. Words typed apart must each match to answer.
+    if found is None and segmented is not None:
+        fewer = understand.known_part(segmented)
+        answers = understand.sufficient(segmented) and len(query.split()) == 1
+        if fewer is not None and (near or answers):
+            found, used = _by_coverage(conn, fewer.parsed, where, params, limit), fewer.parsed
+            verdict = "found" if answers else "partial"
+    # 5. near misses: items sharing a meaningful word of the query
+    if found is None and near:
+        meaningful = understand.meaningful(segmented or reading)
+        if meaningful.terms:
+            found, used = _by_coverage(conn, meaningful, where, params, limit), meaningful
+            verdict = "partial"
+    if found is None:
+        return result
+    result.rows, result.total, result.total_capped = found
+    result.verdict = verdict
+    result.partial = verdict == "partial"
+    result.words = used.words
+    _add_matches(conn, result.rows, used)
     return result
 
 
-def _rarer_pieces(conn: sqlite3.Connection, pieces: list[str]) -> list[str]:
-    """The pieces of a long query worth ranking a partial match by.
+_Found = tuple[list[DutyRow], int, bool]
+"""Rows, how many match in all, whether that number is only a lower bound (COUNT_CAP)."""
 
-    bm25 reads every match of every piece (for its weights), so a long query of
-    common words would cost a pass over most of the index per word. Pieces
-    found in more than COUNT_CAP items say little about an item and are left
-    out, as are pieces found nowhere; when every piece found is that common,
-    the first FALLBACK_TOKENS of them are kept.
+
+def lexicon_of(conn: sqlite3.Connection) -> Lexicon:
+    """The vocabulary of a connection's database (kept for the last connection used)."""
+    global _LAST_LEXICON
+    if _LAST_LEXICON is None or _LAST_LEXICON.conn is not conn:
+        _LAST_LEXICON = Lexicon(conn)
+    return _LAST_LEXICON
+
+
+_LAST_LEXICON: Lexicon | None = None  # connections cannot be weakly referenced
+
+
+_STRADDLE_MARGIN = 10
+"""Extra rows fetched so that straddling matches can be left out without a short page."""
+
+_COVERAGE_POOL = 200
+"""Partial matches are ranked by coverage among the best this many by bm25."""
+
+
+def _answer(
+    conn: sqlite3.Connection,
+    parsed: ParsedQuery,
+    where: list[str],
+    params: dict[str, Any],
+    limit: int | None,
+    words: Lexicon,
+) -> _Found | None:
+    """Rows matching every term, leaving out matches across two words (民政 in 人民政府).
+
+    Name and departments are judged first; the steps of a row are read only when
+    they cannot settle it (one query for all such rows).
     """
-    rare: list[str] = []
-    common: list[str] = []
-    for piece in pieces:
-        found = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM duties_fts WHERE duties_fts MATCH :match "
-            "LIMIT :cap)",
-            {"match": match_tokens([piece], _ALL_COLUMNS), "cap": COUNT_CAP + 1},
-        ).fetchone()[0]
-        if found > COUNT_CAP:
-            common.append(piece)
-        elif found:
-            rare.append(piece)
-    return rare or common[:FALLBACK_TOKENS]
+    fetch = limit + _STRADDLE_MARGIN if limit else None
+    match = match_all(parsed, _ALL_COLUMNS)
+    rows, total, capped = _ranked(conn, match, parsed, where, params, fetch)
+    if not rows:
+        return None
+    verdicts = {
+        row.id: understand.straddled(
+            [text for _key, text in _head_fields(row)], row.departments, parsed, words,
+            complete=False,
+        )
+        for row in rows
+    }
+    unsettled = [row for row in rows if verdicts[row.id] is None]
+    if unsettled:
+        blocks = _blocks(conn, [row.id for row in unsettled if row.list != "basic"])
+        for row in unsettled:
+            texts = [text for _key, text in _head_fields(row)]
+            for block in blocks.get(row.id, []):
+                texts += [t for t in (block.heading, block.department, *block.steps) if t]
+            verdicts[row.id] = understand.straddled(texts, row.departments, parsed, words)
+    proper = [row for row in rows if not verdicts[row.id]]
+    if not proper:
+        return None
+    total -= len(rows) - len(proper)
+    return (proper[:limit] if limit else proper), max(total, len(proper)), capped
+
+
+def _by_coverage(
+    conn: sqlite3.Connection,
+    parsed: ParsedQuery,
+    where: list[str],
+    params: dict[str, Any],
+    limit: int | None,
+) -> _Found | None:
+    """Rows matching any term: those with more of the terms first, then by bm25.
+
+    (``高龄 补贴``: both C16 发放 and W3 追缴 have 高龄 only; coverage ties and
+    bm25 decides; an item with both words would come first whatever its bm25.)
+    """
+    match = " OR ".join(term_match(term, _ALL_COLUMNS) for term in parsed.terms)
+    rows, total, capped = _ranked(conn, match, ParsedQuery(), where, params, _COVERAGE_POOL)
+    if not rows:
+        return None
+    coverage = dict.fromkeys((row.id for row in rows), 0)
+    marks = ", ".join("?" * len(rows))
+    for term in parsed.terms:
+        for (duty_id,) in conn.execute(
+            "SELECT d.id FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
+            f"WHERE duties_fts MATCH ? AND d.id IN ({marks})",
+            [term_match(term, _ALL_COLUMNS), *coverage],
+        ):
+            coverage[duty_id] += 1
+    rows.sort(key=lambda row: (-coverage[row.id], -(row.score or 0.0)))
+    return (rows[:limit] if limit else rows), total, capped
 
 
 def _ranked(
@@ -359,9 +465,8 @@ def _ranked(
 ) -> tuple[list[DutyRow], int, bool]:
     """Rows matching ``match`` (and the filters), best first; how many match; whether
     that number is only a lower bound (COUNT_CAP)."""
-    args: dict[str, Any] = {
-        **params, "match": match, "name_match": match_all(parsed, _NAME_COLUMNS)
-    }
+    name_match = match_all(parsed, _NAME_COLUMNS) if parsed.terms else ""
+    args: dict[str, Any] = {**params, "match": match, "name_match": name_match}
     if where:
         matches = (
             "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid"
@@ -424,14 +529,18 @@ def _ranked(
             f"ORDER BY rank, rowid{limit_clause}) n "
             "JOIN duties d ON d.rowid = n.rowid ORDER BY n.rank, n.rowid"
         )
-    records = conn.execute(sql, args).fetchall()
+    # Without terms (partial matches ranked by coverage) there is no name stage.
+    records = conn.execute(sql, args).fetchall() if name_match else []
     if limit and len(records) >= limit:
         more = False
     else:
         # Known few matches, all of them name matches: nothing else to rank.
         more = total is None or total > len(records)
     if more:
-        names = f"SELECT rowid FROM names_fts WHERE names_fts MATCH :name_match{below('rowid')}"
+        names = (
+            f"SELECT rowid FROM names_fts WHERE names_fts MATCH :name_match{below('rowid')}"
+            if name_match else "SELECT NULL WHERE 0"
+        )
         weights = ", ".join(str(w) for w in _WEIGHTS)
         args["rest"] = limit - len(records) if limit else None
         rest_clause = " LIMIT :rest" if limit else ""

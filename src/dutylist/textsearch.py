@@ -95,6 +95,8 @@ class Term(NamedTuple):
 
     text: str
     alternatives: tuple[str, ...]
+    departments: tuple[str, ...] = ()
+    """Full names of the departments the word names (计生委 → 木垒县卫生健康委员会)."""
 
 
 class ParsedQuery(NamedTuple):
@@ -181,6 +183,9 @@ def _word_match(word: str, columns: Sequence[str]) -> str:
 def term_match(term: Term, columns: Sequence[str]) -> str:
     """Any of a term's alternatives, as one FTS5 expression."""
     options = [_word_match(alt, columns) for alt in term.alternatives]
+    dept_columns = [c for c in columns if c.startswith("dept")]
+    if dept_columns:  # the department's own name, in the department column only
+        options += [_word_match(name, dept_columns) for name in term.departments]
     options = [o for o in options if o]
     if len(options) == 1:
         return f"({options[0]})"

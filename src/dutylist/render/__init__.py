@@ -89,28 +89,30 @@ class Output:
 
 
 def search_notes(results: Sequence[SearchResult], *, batch: bool = False) -> list[str]:
-    """What the rows alone do not say (for stderr): a cut query, partial matches, more rows.
+    """What the rows alone do not say (for stderr): a cut query, a correction, "not in the
+    list", near misses, more rows.
 
     A batch (``--stdin``) gets one line of totals instead.
     """
     if batch:
-        missing = sum(1 for result in results if not result.rows)
-        partial = sum(1 for result in results if result.partial)
-        return [labels.NOTE_BATCH.format(count=len(results), missing=missing, partial=partial)]
+        missing = sum(1 for result in results if result.verdict != "found")
+        return [labels.NOTE_BATCH.format(count=len(results), missing=missing)]
     (result,) = results
     from dutylist.textsearch import MAX_QUERY_CHARS
 
     notes = []
     if result.truncated_query:
         notes.append(labels.NOTE_QUERY_CUT.format(chars=MAX_QUERY_CHARS))
-    if result.partial:
-        notes.append(labels.NOTE_PARTIAL.format(query=labels.shorten(result.query)))
-    if result.total > len(result.rows):
+    if result.suggestion:
+        notes.append(labels.NOTE_SUGGESTION.format(suggestion=labels.shorten(result.suggestion)))
+    if result.verdict != "found":
+        notes.append(labels.NOTE_NOTHING_FOUND.format(query=labels.shorten(result.query)))
+    if result.partial and result.rows:
+        notes.append(labels.NOTE_PARTIAL)
+    if result.verdict == "found" and result.total > len(result.rows):
         # A capped count is a lower bound: "10,000+".
         total = f"{result.total:,}+" if result.total_capped else str(result.total)
         notes.append(labels.NOTE_MORE.format(total=total, shown=len(result.rows)))
-    if not result.rows:
-        notes.append(labels.NOTE_NOTHING_FOUND.format(query=labels.shorten(result.query)))
     return notes
 
 

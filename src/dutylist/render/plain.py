@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 LIST_FIELDS = ["id", "list", "seq", "category", "name", "departments", "whose", "note"]
 SEARCH_FIELDS = [
     "id", "list", "seq", "category", "name", "departments", "whose",
-    "score", "matched", "matched_in", "partial", "note",
+    "score", "matched", "matched_in", "partial", "verdict", "suggestion", "note",
 ]
 STEP_FIELDS = ["id", "side", "block", "heading", "department", "number", "text"]
 COUNT_FIELDS = ["basic", "coordinated", "withdrawn", "total"]
@@ -91,7 +91,12 @@ def row_record(row: DutyRow, *, search: bool = False) -> dict[str, Any]:
 def search_records(result: SearchResult, *, with_query: bool = False) -> list[dict[str, Any]]:
     records = []
     for row in result.rows:
-        data = {**row_record(row, search=True), "partial": result.partial}
+        data = {
+            **row_record(row, search=True),
+            "partial": result.partial,
+            "verdict": result.verdict,
+            "suggestion": result.suggestion,
+        }
         record = {"query": result.query} if with_query else {}
         record.update((name, data[name]) for name in SEARCH_FIELDS)
         records.append(record)

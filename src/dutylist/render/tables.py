@@ -99,9 +99,8 @@ def print_rows(rows: Sequence[DutyRow], console: Console, *, title: str | None =
 
 def print_search(results: Iterable[SearchResult], console: Console) -> None:
     for result in results:
-        title = labels.SEARCH_TITLE.format(query=labels.shorten(result.query))
-        if result.partial:
-            title += labels.SEARCH_PARTIAL_TITLE
+        template = labels.SEARCH_PARTIAL_TITLE if result.partial else labels.SEARCH_TITLE
+        title = template.format(query=labels.shorten(result.query))
         # The matched text is worth a column only when something matched outside the name.
         show_matched = any(row.matched_in not in (None, "name") for row in result.rows)
         console.print(

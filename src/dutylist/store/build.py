@@ -243,6 +243,21 @@ def _insert(
             for position, target in enumerate(targets)
         ),
     )
+    _insert_vocabulary(conn, catalog, synonyms)
+
+
+def _insert_vocabulary(
+    conn: sqlite3.Connection, catalog: Catalog, synonyms: Mapping[str, Sequence[str]]
+) -> None:
+    """The document's words, their pinyin keys and the characters' readings (lexicon.py)."""
+    from dutylist.pinyin import vocabulary_tables  # pypinyin and jieba: build time only
+
+    tables = vocabulary_tables(catalog, synonyms)
+    conn.executemany("INSERT INTO vocab (word, weight) VALUES (?, ?)", tables.vocab)
+    conn.executemany(
+        "INSERT INTO pinyin_keys (key, word, weight) VALUES (?, ?, ?)", tables.pinyin_keys
+    )
+    conn.executemany("INSERT INTO char_pinyin (char, readings) VALUES (?, ?)", tables.char_pinyin)
 
 
 def _join_streams(texts: Iterable[str]) -> tuple[str, str]:

@@ -79,6 +79,14 @@ CREATE TABLE steps (
     PRIMARY KEY (block_id, position)
 ) WITHOUT ROWID;
 CREATE TABLE synonyms (word TEXT, target TEXT, position INTEGER, PRIMARY KEY (word, position));
+CREATE TABLE vocab (word TEXT PRIMARY KEY, weight INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE pinyin_keys (
+    key TEXT NOT NULL,
+    word TEXT NOT NULL,
+    weight INTEGER NOT NULL,
+    PRIMARY KEY (key, word)
+) WITHOUT ROWID;
+CREATE TABLE char_pinyin (char TEXT PRIMARY KEY, readings TEXT NOT NULL) WITHOUT ROWID;
 """ + "".join(
     f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
     "content='', tokenize='unicode61 remove_diacritics 0', detail='full');\n"

@@ -1,0 +1,147 @@
+"""Read side of the vocabulary tables (standard library only; on the query path).
+
+The build stores the document's words (``vocab``), their pinyin keys
+(``pinyin_keys``) and the readings of common characters (``char_pinyin``);
+see :mod:`dutylist.vocab` and :mod:`dutylist.pinyin`. Every lookup here is one
+indexed query; answers are cached on the object, which lives as long as its
+connection (one per CLI run, so a ``--stdin`` batch shares it).
+
+A database built before these tables existed simply has no vocabulary: every
+lookup answers "nothing known" and search works as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+VOCAB_TABLES = ("vocab", "pinyin_keys", "char_pinyin")
+
+_CHUNK = 500  # SQLite's default limit on host parameters is 999 on old builds
+
+MAX_HOMOPHONE_KEYS = 16
+"""At most this many pinyin spellings of a query word are looked up (polyphonic characters)."""
+
+
+class Lexicon:
+    """The vocabulary of one database."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        names = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
+                VOCAB_TABLES,
+            )
+        }
+        self.available = names == set(VOCAB_TABLES)
+        self._weights: dict[str, int] = {}  # known words (0 = looked up, not a word)
+        self._pinyin: dict[str, tuple[str, ...]] = {}
+        self._readings: dict[str, tuple[str, ...]] = {}
+        self._departments: dict[str, tuple[str, ...]] = {}
+
+    # ------------------------------------------------------------ words
+
+    def known(self, candidates: Iterable[str]) -> set[str]:
+        """Which of ``candidates`` are words of the document."""
+        wanted = set(candidates)
+        missing = [w for w in wanted if w not in self._weights]
+        if missing and self.available:
+            for start in range(0, len(missing), _CHUNK):
+                chunk = missing[start : start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                for word, weight in self.conn.execute(
+                    f"SELECT word, weight FROM vocab WHERE word IN ({marks})", chunk
+                ):
+                    self._weights[word] = int(weight) or 1
+        for word in missing:
+            self._weights.setdefault(word, 0)
+        return {w for w in wanted if self._weights[w]}
+
+    def weight(self, word: str) -> int:
+        self.known((word,))
+        return self._weights[word]
+
+    def same_shape(self, word: str) -> list[str]:
+        """Words of the same length differing from ``word`` in exactly one character."""
+        if not self.available or len(word) < 2:
+            return []
+        patterns = [word[:i] + "?" + word[i + 1 :] for i in range(len(word))]
+        if any(ch in "*?[]" for ch in word):
+            return []
+        clauses = " OR ".join("word GLOB ?" for _ in patterns)
+        rows = self.conn.execute(
+            f"SELECT word, weight FROM vocab WHERE ({clauses}) AND word != ? "
+            "ORDER BY weight DESC, word",
+            [*patterns, word],
+        ).fetchall()
+        for found, weight in rows:
+            self._weights[found] = int(weight) or 1
+        return [row[0] for row in rows]
+
+    # ------------------------------------------------------------ pinyin
+
+    def from_pinyin(self, keys: Sequence[str], limit: int = 5) -> list[str]:
+        """Words whose full pinyin or initials is one of ``keys``, most important first."""
+        keys = [k for k in dict.fromkeys(keys) if k]
+        if not keys or not self.available:
+            return []
+        cache_key = "\x00".join(keys) + f"\x00{limit}"
+        if cache_key not in self._pinyin:
+            marks = ", ".join("?" * len(keys))
+            rows = self.conn.execute(
+                f"SELECT word, max(weight) AS w FROM pinyin_keys WHERE key IN ({marks}) "
+                "GROUP BY word ORDER BY w DESC, word LIMIT ?",
+                [*keys, limit],
+            ).fetchall()
+            self._pinyin[cache_key] = tuple(row[0] for row in rows)
+        return list(self._pinyin[cache_key])
+
+    def readings(self, text: str) -> list[list[str]]:
+        """The readings of each character of ``text`` (empty list: unknown character)."""
+        chars = [c for c in dict.fromkeys(text) if c not in self._readings]
+        if chars and self.available:
+            marks = ", ".join("?" * len(chars))
+            for char, readings in self.conn.execute(
+                f"SELECT char, readings FROM char_pinyin WHERE char IN ({marks})", chars
+            ):
+                self._readings[char] = tuple(readings.split())
+        for char in chars:
+            self._readings.setdefault(char, ())
+        return [list(self._readings[c]) for c in text]
+
+    def homophones(self, word: str) -> list[str]:
+        """Words spelled differently from ``word`` but read the same (养拳 → 养犬)."""
+        readings = self.readings(word)
+        if not readings or any(not r for r in readings):
+            return []
+        keys = ["".join(combo) for combo in itertools.islice(
+            itertools.product(*readings), MAX_HOMOPHONE_KEYS
+        )]
+        return [w for w in self.from_pinyin(keys, limit=10) if w != word and len(w) == len(word)]
+
+    # ------------------------------------------------------------ departments
+
+    def departments_of(self, word: str) -> tuple[str, ...]:
+        """Full names of the departments ``word`` names: a full name or any other name
+        (alias, former name, township unit), also with 县 or 木垒县 before it."""
+        if word not in self._departments:
+            tries = [word] + [word[len(p) :] for p in _COUNTY_PREFIXES if word.startswith(p)]
+            tries = [t for t in tries if len(t) >= 2]
+            found: tuple[str, ...] = ()
+            if tries:
+                marks = ", ".join("?" * len(tries))
+                rows = self.conn.execute(
+                    f"SELECT name FROM departments WHERE name IN ({marks}) UNION "
+                    "SELECT p.name FROM department_aliases a JOIN departments p "
+                    f"ON p.id = a.department_id WHERE a.alias IN ({marks})",
+                    [*tries, *tries],
+                ).fetchall()
+                found = tuple(sorted(row[0] for row in rows))
+            self._departments[word] = found
+        return self._departments[word]
+
+
+_COUNTY_PREFIXES = ("木垒县", "县")

@@ -1,0 +1,330 @@
+"""From what a person typed to the words to search, in stages (standard library only).
+
+A query is read in up to four ways, each tried only when the one before finds
+nothing that answers it:
+
+1. **as typed** (:func:`exact`): every whitespace-separated word must match,
+   each with its synonyms (a key equal to the word); a Latin word that is the
+   pinyin or the initials of words of the document (``yangquan``, ``yq``,
+   ``yang quan``) stands for those words too; a department's other name (计生委,
+   司法所) stands for the department.
+2. **cut into words** (:func:`segmented`): a run the document does not have as
+   a whole (我家狗被咬了找谁) is cut into the document's words; filler is dropped;
+   each word is expanded on its own. Unknown runs of two or more characters
+   are kept (they may be typos).
+3. **corrected** (:func:`corrections`): an unknown word gets same-pinyin and
+   one-character-edit candidates from the vocabulary (养拳 → 养犬), tried in turn;
+   the first that finds something is shown as ``您是不是要找：…？``.
+4. **in part** (:func:`meaningful`): only the meaningful words (never filler or
+   a generic word such as 办理, 工作; never single characters of a longer word)
+   may match; such results are near misses, never answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple, Protocol
+
+from dutylist import vocab
+from dutylist.textsearch import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, Term, normalize, segments
+
+MAX_PINYIN_WORDS = 4
+"""A Latin word stands for at most this many words with its pinyin (most important first)."""
+
+MAX_CANDIDATES = 4
+"""At most this many corrections are tried for one query."""
+
+
+class Words(Protocol):
+    """What the reading needs from the vocabulary (lexicon.Lexicon on a database)."""
+
+    def known(self, candidates: Sequence[str] | set[str]) -> set[str]: ...
+
+    def from_pinyin(self, keys: Sequence[str], limit: int = 5) -> list[str]: ...
+
+    def homophones(self, word: str) -> list[str]: ...
+
+    def same_shape(self, word: str) -> list[str]: ...
+
+    def weight(self, word: str) -> int: ...
+
+
+DepartmentsOf = Callable[[str], tuple[str, ...]]
+"""A word -> the full names of the departments it names (empty when it names none)."""
+
+
+class Reading(NamedTuple):
+    """One way of reading a query: the terms to search and what was left out."""
+
+    parsed: ParsedQuery
+    unknown: tuple[str, ...] = ()  # pieces the vocabulary does not know (typo candidates)
+    stray: int = 0  # unknown single characters left out
+    text: str = ""  # the query as this reading spells it (a correction's suggestion)
+
+
+def _no_departments(_word: str) -> tuple[str, ...]:
+    return ()
+
+
+def _words(query: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for word in normalize(query[:MAX_QUERY_CHARS]).split():
+        if segments(word):
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def _is_latin_word(word: str) -> bool:
+    return word.isascii() and word.isalpha()
+
+
+def _term(
+    word: str,
+    synonyms: Mapping[str, Sequence[str]],
+    departments: DepartmentsOf,
+    extra: Sequence[str] = (),
+) -> Term:
+    alternatives = [word, *synonyms.get(word, ())]
+    for other in extra:
+        alternatives += [other, *synonyms.get(other, ())]
+    unique = tuple(dict.fromkeys(a for a in alternatives if segments(a)))
+    names: list[str] = []
+    for alt in (word, *extra):
+        names += departments(alt)
+    return Term(text=word, alternatives=unique, departments=tuple(dict.fromkeys(names)))
+
+
+def _pinyin_terms(
+    tokens: list[str],
+    words: Words,
+    synonyms: Mapping[str, Sequence[str]],
+    departments: DepartmentsOf,
+) -> list[Term]:
+    """Latin tokens joined greedily into the longest runs that are pinyin keys."""
+    terms: list[Term] = []
+    i = 0
+    while i < len(tokens):
+        j = len(tokens)
+        while j > i:
+            key = "".join(tokens[i:j])
+            found = words.from_pinyin([key], limit=MAX_PINYIN_WORDS) if len(key) >= 2 else []
+            if found:
+                term = _term(key, synonyms, departments, found)
+                terms.append(term._replace(text=" ".join(tokens[i:j])))
+                break
+            if j == i + 1:  # not pinyin of anything: the Latin word itself (APP)
+                terms.append(_term(tokens[i], synonyms, departments))
+                break
+            j -= 1
+        i = j
+    return terms
+
+
+def exact(
+    query: str,
+    synonyms: Mapping[str, Sequence[str]],
+    words: Words,
+    departments: DepartmentsOf = _no_departments,
+) -> Reading:
+    """Stage 1: the words as typed, each with its synonyms, pinyin and department names."""
+    terms: list[Term] = []
+    latin: list[str] = []
+    for word in _words(query):
+        if _is_latin_word(word):
+            latin.append(word)
+            continue
+        if latin:
+            terms += _pinyin_terms(latin, words, synonyms, departments)
+            latin = []
+        terms.append(_term(word, synonyms, departments))
+    if latin:
+        terms += _pinyin_terms(latin, words, synonyms, departments)
+    return Reading(ParsedQuery(_unique(terms)[:MAX_TERMS]), text=query)
+
+
+def _runs(words: list[str]) -> list[str]:
+    """Consecutive Chinese words joined (高龄 补贴 → 高龄补贴), so that they are cut afresh."""
+    runs: list[str] = []
+    for word in words:
+        if runs and not word.isascii() and not runs[-1].isascii():
+            runs[-1] += word
+        else:
+            runs.append(word)
+    return runs
+
+
+def _unique(terms: list[Term]) -> tuple[Term, ...]:
+    seen: dict[str, Term] = {}
+    for term in terms:
+        seen.setdefault(term.text, term)
+    return tuple(seen.values())
+
+
+def _pieces(
+    word: str, words: Words, synonyms: Mapping[str, Sequence[str]]
+) -> list[tuple[str, bool]]:
+    """A word cut into (piece, known) by the vocabulary, synonym keys and filler."""
+    if not word or word.isascii():
+        return [(word, True)]
+    pieces: list[tuple[str, bool]] = []
+    for segment in segments(word):
+        if segment.isascii():
+            pieces.append((segment, True))
+            continue
+        candidates = vocab.substrings(segment) - {word}
+        known = words.known(candidates) | {c for c in candidates if c in synonyms}
+        known |= {c for c in candidates if vocab.is_filler(c)}
+        pieces += vocab.segment(segment, known)
+    return pieces
+
+
+def segmented(
+    query: str,
+    synonyms: Mapping[str, Sequence[str]],
+    words: Words,
+    departments: DepartmentsOf = _no_departments,
+) -> Reading | None:
+    """Stage 2: runs cut into the document's words, filler dropped; None if nothing changes."""
+    terms: list[Term] = []
+    unknown: list[str] = []
+    stray = 0
+    typed = _words(query)
+    runs = _runs(typed)
+    changed = runs != typed
+    for word in runs:
+        if _is_latin_word(word):
+            terms += _pinyin_terms([word], words, synonyms, departments)
+            continue
+        if word in synonyms or departments(word):
+            terms.append(_term(word, synonyms, departments))
+            continue
+        # Stage 1 found nothing for the word as a whole, so cut it even if known.
+        pieces = _pieces(word, words, synonyms)
+        if len(pieces) > 1 or (pieces and vocab.is_filler(pieces[0][0])):
+            changed = True
+        for piece, known in pieces:
+            if vocab.is_filler(piece) and known:
+                continue
+            if not known and len(piece) < 2:
+                changed = True
+                stray += 1
+                continue  # a stray character between words says nothing
+            terms.append(_term(piece, synonyms, departments))
+            if not known:
+                unknown.append(piece)
+    if not changed or not terms:
+        return None
+    return Reading(ParsedQuery(_unique(terms)[:MAX_TERMS]), tuple(unknown), stray, query)
+
+
+def corrections(reading: Reading, words: Words) -> list[str]:
+    """Corrected spellings of a query whose unknown pieces look like typos, best first."""
+    result: list[str] = []
+    whole = [w for w in _words(reading.text) if not w.isascii()]
+    for piece in dict.fromkeys([*whole, *reading.unknown]):
+        if len(piece) < 2 or piece.isascii() or words.known([piece]):
+            continue
+        candidates = words.homophones(piece)
+        if len(piece) >= 3:
+            candidates += words.same_shape(piece)
+        for candidate in dict.fromkeys(candidates):
+            fixed = normalize(reading.text).replace(piece, candidate, 1)
+            if fixed not in result:
+                result.append(fixed)
+            if len(result) >= MAX_CANDIDATES:
+                return result
+    return result
+
+
+def known_part(reading: Reading) -> Reading | None:
+    """The meaningful known words of stage 2, to rank by how many an item has; None if none."""
+    terms = tuple(t for t in reading.parsed.terms if t.text not in reading.unknown)
+    terms = tuple(t for t in terms if _meaningful(t))
+    if not terms:
+        return None
+    return reading._replace(parsed=ParsedQuery(terms), unknown=())
+
+
+def _meaningful(term: Term) -> bool:
+    if term.departments:
+        return True
+    if len(term.text) < 2:
+        return len(term.alternatives) > 1  # a one-character synonym key (狗 → 犬只)
+    return not vocab.is_generic(term.text)
+
+
+def meaningful(reading: Reading) -> ParsedQuery:
+    """Stage 4: the terms that may make a near miss (filler, generic words and single
+    characters left out)."""
+    return ParsedQuery(tuple(t for t in reading.parsed.terms if _meaningful(t)))
+
+
+def straddled(
+    fields: Sequence[str],
+    departments: Sequence[str],
+    parsed: ParsedQuery,
+    words: Words,
+    *,
+    complete: bool = True,
+) -> bool | None:
+    """Whether some term of ``parsed`` occurs in ``fields`` only across word boundaries.
+
+    ``fields`` are a row's texts (name, department names, steps), ``departments``
+    its departments' full names. A term is found properly when one of its
+    alternatives occurs somewhere without straddling two words of the text (see
+    :func:`vocab.crossing`), or names one of the row's departments. Terms with
+    a Latin or one-character alternative are not judged. A term not located in
+    the fields is not judged either when they are ``complete`` (the index
+    matched across punctuation); when they are only some of the row's texts
+    (name and departments), only "no" is final: otherwise the answer is None,
+    undecided, and the rest of the row has to be read.
+    """
+    folded = [normalize(text) for text in fields]
+    judged: list[list[tuple[int, int, int]]] = []
+    wanted: set[str] = set()
+    undecided = False
+    for term in parsed.terms:
+        if term.departments and set(term.departments) & set(departments):
+            continue
+        alts = [a for a in term.alternatives if not a.isascii()]
+        if not alts or any(len(a) < 2 or " " in a or len(segments(a)) != 1 for a in alts):
+            continue
+        hits: list[tuple[int, int, int]] = []
+        for index, text in enumerate(folded):
+            if len(text) != len(fields[index]):
+                continue  # folding changed the length: positions would not line up
+            for alt in alts:
+                start = text.find(alt)
+                while start >= 0:
+                    hits.append((index, start, start + len(alt)))
+                    start = text.find(alt, start + 1)
+        if not hits:
+            undecided = undecided or not complete
+            continue
+        judged.append(hits)
+        for index, start, end in hits:
+            wanted |= vocab.crossing_candidates(folded[index], start, end)
+    known = words.known(wanted) if wanted else set()
+    for hits in judged:
+        if all(vocab.crossing(folded[index], start, end, known) for index, start, end in hits):
+            # Only across words here: in the rest of the row it may occur properly.
+            return True if complete else None
+    return None if undecided else False
+
+
+def sufficient(reading: Reading, *, matched: bool = False) -> bool:
+    """Whether the known words of a reading say more than what is left unknown.
+
+    Synonym keys and department names count double (the list is known to
+    cover them). With ``matched``, the unknown pieces were found in the text
+    and count as known; only the stray characters left out remain unknown.
+    """
+    unknown = reading.stray
+    known = 0
+    for term in reading.parsed.terms:
+        if term.text in reading.unknown and not matched:
+            unknown += len(term.text)
+        elif _meaningful(term):
+            weight = 2 if len(term.alternatives) > 1 or term.departments else 1
+            known += max(len(term.text), 2) * weight
+    return known > unknown

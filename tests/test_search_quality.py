@@ -1,0 +1,150 @@
+"""Search in the clerk's words on the real list: pinyin, typos, questions, straddles, verdicts."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dutylist import pinyin, query, source
+from dutylist.textsearch import normalize
+
+from .conftest import REAL_SYNONYMS
+
+
+@pytest.fixture(scope="module")
+def conn(real_db: Path):  # type: ignore[no-untyped-def]
+    connection = query.connect(real_db)
+    yield connection
+    connection.close()
+
+
+def ids(result: query.SearchResult, n: int = 5) -> list[str]:
+    return [row.id for row in result.rows[:n]]
+
+
+@pytest.mark.parametrize(
+    "typed,wanted",
+    [
+        ("yangquan", "C19"), ("yang quan", "C19"), ("YANGQUAN", "C19"), ("yq", "C19"),
+        ("dibao", "B28"), ("DiBao", "B28"), ("hukou", "C35"),
+    ],
+)
+def test_pinyin_and_initials(conn, typed: str, wanted: str) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, typed)
+    assert result.verdict == "found" and wanted in ids(result), (typed, ids(result))
+
+
+@pytest.mark.parametrize("typed", ["APP", "12345"])
+def test_latin_words_of_the_document_still_work(conn, typed: str) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, typed)
+    assert result.verdict == "found" and result.rows
+    assert all(typed.lower() in normalize(r.matched or "") for r in result.rows[:3])
+
+
+@pytest.mark.parametrize("typed,fixed,wanted", [("养拳", "养犬", "C19"), ("留手儿童", "留守儿童", "B35")])
+def test_a_typo_gets_a_suggestion_and_its_results(conn, typed, fixed, wanted) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, typed)
+    assert result.suggestion == fixed
+    assert result.verdict == "found" and wanted in ids(result)
+
+
+def test_a_word_of_the_document_gets_no_suggestion(conn) -> None:  # type: ignore[no-untyped-def]
+    assert query.search(conn, "养犬").suggestion is None
+
+
+def _fields(conn: sqlite3.Connection, duty_id: str) -> list[str]:
+    detail = query.get_duty(conn, duty_id)
+    texts = [detail.row.name, *detail.row.departments]
+    for block in (*detail.upper, *detail.township):
+        texts += [t for t in (block.heading, block.department, *block.steps) if t]
+    return [normalize(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    "word,straddles",
+    [("民政", ("人民政府", "农牧民政策")), ("入学", ("深入学习",)), ("伤人", ("受伤人员",))],
+)
+def test_a_match_across_two_words_is_not_an_answer(conn, word, straddles) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, word, limit=None, synonyms={})
+    assert result.rows
+    for row in result.rows:
+        texts = _fields(conn, row.id)
+        proper = [
+            t for t in texts
+            if word in t.replace(straddles[0], "").replace(straddles[-1], "")
+        ]
+        assert proper, (word, row.id)
+
+
+def test_a_synonym_that_straddles_is_not_an_answer(conn) -> None:  # type: ignore[no-untyped-def]
+    # 上学 -> 入学: 深入学习 holds 入学 across two words.
+    for row in query.search(conn, "上学", limit=None).rows:
+        texts = _fields(conn, row.id)
+        assert any(w in t.replace("深入学习", "") for t in texts for w in ("上学", "入学", "义务教育", "学前教育"))
+
+
+@pytest.mark.parametrize("typed", ["办理港澳通行证", "个人所得税", "驾照"])
+def test_out_of_scope_finds_no_answer(conn, typed: str) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, typed, near=False)
+    assert result.verdict != "found" and not result.rows
+
+
+def test_near_misses_share_a_meaningful_word_only(conn) -> None:  # type: ignore[no-untyped-def]
+    assert query.search(conn, "办理工作服务管理").verdict == "not_found"
+    near = query.search(conn, "低保 火星基地")
+    assert near.verdict == "partial" and near.partial and ids(near)[0] == "B28"
+
+
+def test_partial_ranking_puts_more_of_the_query_first(conn) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, "高龄 补贴")
+    assert ids(result)[0] == "C16", ids(result)  # 发放, before W3 追缴
+
+
+@pytest.mark.parametrize(
+    "question,wanted",
+    [
+        ("我家狗咬人了找谁", "C19"),
+        ("我想申请低保怎么办", "B28"),
+        ("孩子不上学了找谁", "B68"),
+        ("儿子结婚了想分户怎么办", "C35"),
+    ],
+)
+def test_spoken_questions(conn, question: str, wanted: str) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, question)
+    assert result.verdict == "found" and wanted in ids(result), ids(result)
+
+
+def test_filler_neither_helps_nor_hurts(conn) -> None:  # type: ignore[no-untyped-def]
+    assert ids(query.search(conn, "低保")) == ids(query.search(conn, "我想问一下低保怎么办理"))
+
+
+def test_old_database_without_vocabulary_still_searches(tmp_path: Path, real_db: Path) -> None:
+    copy = tmp_path / "old.db"
+    copy.write_bytes(real_db.read_bytes())
+    with sqlite3.connect(copy) as db:
+        for table in ("vocab", "pinyin_keys", "char_pinyin"):
+            db.execute(f"DROP TABLE {table}")
+    connection = query.connect(copy)
+    try:
+        assert ids(query.search(connection, "低保"))[0] == "B28"
+        assert query.search(connection, "yangquan", near=False).verdict == "not_found"
+    finally:
+        connection.close()
+
+
+def test_word_keys() -> None:
+    assert pinyin.word_keys("养犬") == ("yangquan", "yq")
+    assert pinyin.word_keys("绿化") == ("lvhua", "lh")
+
+
+def test_vocabulary_has_departments_synonyms_and_their_keys(real_catalog) -> None:  # type: ignore[no-untyped-def]
+    tables = pinyin.vocabulary_tables(real_catalog, source.load_synonyms(REAL_SYNONYMS))
+    words = dict(tables.vocab)
+    for department in real_catalog.departments:
+        assert department.name in words
+    assert {"低保", "狗", "人民", "政府"} <= set(words)
+    keys = {(k, w) for k, w, _ in tables.pinyin_keys}
+    assert ("dibao", "低保") in keys and ("db", "低保") in keys and ("gou", "狗") in keys
+    assert dict(tables.char_pinyin)["拳"] == "quan"
