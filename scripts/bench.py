@@ -546,8 +546,11 @@ BASELINE_LOOP = textwrap.dedent(
 
     conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
     sql = (
-        "SELECT d.id, d.list, d.seq, d.category, d.name, d.departments, d.note, "
-        "bm25(duties_fts) AS rank FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
+        "SELECT d.id, d.list, d.seq, d.category, d.name, "
+        "(SELECT group_concat(p.name, '、') FROM duty_departments l "
+        "JOIN departments p ON p.id = l.department_id WHERE l.duty_id = d.id) AS departments, "
+        "d.note, bm25(duties_fts) AS rank "
+        "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
         "WHERE duties_fts MATCH ? ORDER BY rank LIMIT 20"
     )
     names = ("id", "list", "seq", "category", "name", "departments", "note", "score")
@@ -630,6 +633,9 @@ def bench_batch(db_path: Path, workdir: Path, lines: int, rounds: int) -> dict[s
         name: (statistics.median(s["many"]) - statistics.median(s["one"])) / (lines - 1)
         for name, s in samples.items()
     }
+    failed = {name: sorted(c) for name, c in codes.items() if c - {0, 1}}
+    if failed:  # 1 = nothing found for the last query, which is fine
+        raise SystemExit(f"batch: a command failed (exit codes {failed}): {commands}")
     ratio = per_query["dutylist"] / per_query["baseline"]
     return {
         "how": how,

@@ -132,6 +132,8 @@ _ROW_SELECT = f"SELECT {DUTY_COLUMNS}"
 
 def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[DutyRow]:
     """Rows from ``_ROW_SELECT`` records, with their departments (one more query)."""
+    records = list(records)
+    ranked = bool(records) and "rank" in records[0].keys()
     rows = [
         DutyRow(
             id=record["id"],
@@ -141,10 +143,12 @@ def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[Duty
             name=record["name"],
             departments=[],
             note=record["note"],
-            score=-float(record["rank"]) if "rank" in record.keys() else None,
+            score=-float(record["rank"]) if ranked else None,
         )
         for record in records
     ]
+    if not rows:
+        return rows
     linked = duty_departments(conn, (row.id for row in rows))
     for row in rows:
         row.departments = linked.get(row.id, [])
