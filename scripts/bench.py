@@ -282,6 +282,15 @@ def _reset_peak_rss() -> bool:
         return False
 
 
+def _build_function() -> Callable[..., Any]:
+    """``build_database`` wherever this checkout keeps it (before/after the restructure)."""
+    try:
+        from dutylist.store.build import build_database
+    except ImportError:
+        from dutylist.store import build_database  # type: ignore[attr-defined,no-redef]
+    return build_database
+
+
 def time_build(
     catalog: Any, target: Path, synonyms: dict[str, list[str]], profile: bool
 ) -> tuple[float, str | None, dict[str, float | None]]:
@@ -289,7 +298,7 @@ def time_build(
     the build (the corpus is already in memory) and its peak during the build, in MiB."""
     import gc
 
-    from dutylist.store.build import build_database
+    build_database = _build_function()
 
     gc.collect()
     reset = _reset_peak_rss()
@@ -324,7 +333,11 @@ def time_build(
 def time_queries(db_path: Path, repeat: int) -> dict[str, Any]:
     """Latency of every query, run ``repeat`` times in-process on one warm connection."""
     from dutylist import query
-    from dutylist.store.schema import connect, load_synonyms
+
+    try:
+        from dutylist.store.schema import connect, load_synonyms
+    except ImportError:  # the layout before the restructure, for before/after runs
+        connect, load_synonyms = query.connect, query.load_synonyms  # type: ignore[attr-defined]
 
     conn = connect(db_path)
     # As the CLI does: the synonyms are read once per process, not per query.
@@ -475,8 +488,7 @@ def imported_modules(python_args: list[str], env: dict[str, str], cwd: Path) -> 
 
 def real_list_db(catalog: Any, synonyms: dict[str, list[str]], workdir: Path) -> Path:
     """The real list built once into ``workdir`` (for the startup and batch benchmarks)."""
-    from dutylist.store.build import build_database
-
+    build_database = _build_function()
     db_path = workdir / "startup.db"
     if not db_path.exists():
         build_database(catalog, db_path, synonyms=synonyms, keep_backup=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import shutil
 import sqlite3
@@ -173,6 +174,8 @@ def _insert(
     )
     # Most items share one of a few department lists: tokenise each list once.
     dept_streams: dict[tuple[str, ...], tuple[str, str]] = {}
+    # Lists of many townships repeat most of their text: tokenise a text once.
+    streams = functools.lru_cache(maxsize=1 << 14)(index_streams)
     fts_sql = (
         f"INSERT INTO duties_fts (rowid, {', '.join(FTS_COLUMNS)}) "
         f"VALUES ({', '.join('?' * (len(FTS_COLUMNS) + 1))})"
@@ -215,8 +218,8 @@ def _insert(
                     " ".join((name, *aliases_of.get(name, ()))) for name in duty.departments
                 )
                 dept = dept_streams[duty.departments] = index_streams(dept_text)
-            name_bi, name_uni = index_streams(duty.name)
-            body_bi, body_uni = _join_streams(duty.body_texts())
+            name_bi, name_uni = streams(duty.name)
+            body_bi, body_uni = _join_streams(map(streams, duty.body_texts()))
             fts_rows.append((rowid, name_bi, name_uni, *dept, body_bi, body_uni))
         conn.executemany(
             "INSERT INTO duties (rowid, id, list, seq, category, name, note) "
@@ -260,12 +263,11 @@ def _insert_vocabulary(
     conn.executemany("INSERT INTO char_pinyin (char, readings) VALUES (?, ?)", tables.char_pinyin)
 
 
-def _join_streams(texts: Iterable[str]) -> tuple[str, str]:
-    """Index several texts as one field; bigrams never span two texts."""
+def _join_streams(streams: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """Several texts' streams as one field; bigrams never span two texts."""
     bi: list[str] = []
     uni: list[str] = []
-    for text in texts:
-        b, u = index_streams(text)
+    for b, u in streams:
         if b:
             bi.append(b)
         if u:
