@@ -158,3 +158,33 @@ def test_build_without_synonyms_says_so_and_counts_the_change(cli: Cli, checkout
         assert "没有同义词表" in result.stderr and "synonyms.yaml" in result.stderr
         assert "同义词：" in result.stderr and "条 → 0 条" in result.stderr
         assert "无变化" not in result.stderr
+
+
+def test_diff_tsv_and_csv_are_data_one_change_per_line(cli: Cli, checkout: Path) -> None:
+    import csv
+    import io
+
+    from dutylist.render.diff import DIFF_FIELDS
+
+    assert cli("import", "data/source/edition_2024.txt", "-o", "old.yaml").exit_code == 0
+    (checkout / "new.txt").write_text(revised_edition().text, encoding="utf-8")
+    assert cli("import", "new.txt", "-o", "new.yaml", "--previous", "old.yaml").exit_code == 0
+    result = cli("diff", "old.yaml", "new.yaml", "--format", "csv")
+    assert result.exit_code == 1
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == list(DIFF_FIELDS)
+    changes = {r["change"] for r in rows}
+    assert {"document", "department_renamed", "added", "removed", "moved", "changed",
+            "renumbered"} <= changes
+    moved = [r for r in rows if r["change"] == "moved"]
+    assert (moved[0]["old_id"], moved[0]["id"], moved[0]["old"], moved[0]["new"]) == (
+        "C12", "W38", "coordinated", "withdrawn")
+    # a withdrawn item's cells in the withdrawn list's own words
+    assert {r["label"] for r in moved if r["field"] == "upper_duties"} == {"工作方式"}
+    assert any(r["where"] == "1.1" for r in moved)
+    assert not any("[-" in r["old"] + r["new"] for r in rows)  # values, not marked prose
+    tsv = cli("diff", "old.yaml", "new.yaml", "--format", "tsv").stdout.splitlines()
+    assert len(tsv) == len(rows)
+    assert all(line.count("\t") == len(DIFF_FIELDS) - 1 for line in tsv)
+    prose = cli("diff", "old.yaml", "new.yaml").stdout  # piped, no --format: for reading
+    assert "> 移动 C12 → W38" in prose and "  工作方式：" in prose

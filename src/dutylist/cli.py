@@ -531,7 +531,9 @@ def diff(
 ) -> Output:
     """比较清单的两个版本：新增、删除、修改、移动的事项，逐字标出改动。
 
-    退出码与 diff 相同：0 无变化，1 有变化，2 出错。
+    --format json 给出全部改动的数据；tsv/csv 每行一处改动（change、list、id、old_id、
+    field、label、where、old、new）；不指定格式时在终端显示彩色对比，管道中为带
+    [-删除-]{+新增+} 标记的文字。退出码与 diff 相同：0 无变化，1 有变化，2 出错。
 
     Example: dutylist diff ~/.local/share/dutylist/duties.db data/duties.yaml
     """
@@ -539,6 +541,8 @@ def diff(
     from dutylist.render import Diff
 
     out_format = parse_format(fmt)
+    if fmt is None and out_format == "tsv":
+        out_format = "text"  # piped without --format: the marked prose; tsv/csv on request
     try:
         result: CatalogDiff = revisions.diff_paths(old, new)
     except DatabaseError as error:  # like diff(1), any trouble is exit 2

@@ -8,10 +8,11 @@ is ever parsed back from text. ``summary_lines`` is build's short form.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from dutylist import labels
+from dutylist.ids import LETTER_KINDS
 from dutylist.revisions.chardiff import DiffOp, char_diff
 from dutylist.revisions.types import field_text
 
@@ -52,9 +53,13 @@ def revision_text(document: Document) -> str:
     return document.title + (f"（{'，'.join(parts)}）" if parts else "")
 
 
-def field_label(name: str) -> str:
-    """The title of an item field or a document field."""
-    return labels.FIELD_TITLES.get(name) or labels.DOCUMENT_LABELS.get(name, name)
+def field_label(name: str, kind: str | None = None) -> str:
+    """The title of an item field (in its own list's words) or of a document field.
+
+    The withdrawn list calls its columns 承接部门 and 工作方式.
+    """
+    titles = labels.WITHDRAWN_FIELD_TITLES if kind == "withdrawn" else labels.FIELD_TITLES
+    return titles.get(name) or labels.DOCUMENT_LABELS.get(name, name)
 
 
 def step_where(step: StepChange) -> str:
@@ -157,8 +162,8 @@ def _marked(old: str, new: str, *, one_line: bool = False) -> Line:
     ]
 
 
-def _field_lines(change: FieldChange) -> list[Line]:
-    head = f"  {field_label(change.field)}："
+def _field_lines(change: FieldChange, kind: str | None = None) -> list[Line]:
+    head = f"  {field_label(change.field, kind)}："
     if change.field not in ("upper_duties", "township_duties") or not change.steps:
         return [[(head, ""), *_marked(change.old or "", change.new or "", one_line=True)]]
     lines: list[Line] = [[(head, "")]]
@@ -182,7 +187,7 @@ def _duty_lines(duty: Duty, marker: str) -> list[Line]:
     for name in ("departments", "upper_duties", "township_duties", "note"):
         text = field_text(duty, name)
         if text:
-            lines.append([(f"  {labels.FIELD_TITLES[name]}：", "")])
+            lines.append([(f"  {field_label(name, duty.list)}：", "")])
             lines += [[("    " + line, "")] for line in text.splitlines() or [""]]
     return lines
 
@@ -234,7 +239,7 @@ def diff_lines(diff: CatalogDiff) -> list[Line]:
         head = labels.DIFF_CHANGED_ITEM.format(id=_changed_id(item), name=item.name)
         lines += [blank, [(head, "")]]
         for change in item.fields:
-            lines += _field_lines(change)
+            lines += _field_lines(change, LETTER_KINDS.get(item.new_id[:1]))
     for move in diff.moved:
         where = f"{labels.LIST_TITLES[move.old_list]} → {labels.LIST_TITLES[move.new_list]}"
         head = labels.DIFF_MOVED_ITEM.format(
@@ -242,7 +247,7 @@ def diff_lines(diff: CatalogDiff) -> list[Line]:
         )
         lines += [blank, [(head, "")]]
         for change in move.fields:
-            lines += _field_lines(change)
+            lines += _field_lines(change, move.new_list)
     if diff.renumbered:
         lines += [blank, [(labels.DIFF_RENUMBERED_SECTION, "heading")]]
         lines += _plain(f"  {run}" for run in renumber_runs(diff.renumbered))
@@ -283,3 +288,84 @@ def print_diff(diff: CatalogDiff, console: Console) -> None:
         for segment, mark in line:
             text.append(segment, style=_STYLES.get(mark, ""))
         console.print(text, overflow="fold")
+
+
+# ---------------------------------------------------------------- records (tsv / csv)
+
+DIFF_FIELDS = ("change", "list", "id", "old_id", "field", "label", "where", "old", "new")
+"""Columns of ``diff --format tsv/csv``: one change per record."""
+
+
+def diff_records(diff: CatalogDiff) -> list[dict[str, Any]]:
+    """Every change as data, one record each: what changed, where, the old and new value.
+
+    ``change``: document, department_added, department_removed, department_renamed,
+    department_aliases, department_former_names, added, removed, moved, changed,
+    renumbered. ``where`` places a step (``1.3``: block 1, step 3; ``1.heading``).
+    ``label`` is the field's title in its list's own words (承接部门 for withdrawn items).
+    """
+    records: list[dict[str, Any]] = []
+
+    def add(change: str, **values: Any) -> None:
+        records.append({"change": change, **values})
+
+    for c in diff.document:
+        add("document", field=c.field, label=field_label(c.field), old=c.old, new=c.new)
+    departments = diff.departments
+    dept = labels.FIELD_TITLES["department"]
+    for d in departments.added:
+        add("department_added", field="name", label=dept, new=d.name)
+    for d in departments.removed:
+        add("department_removed", field="name", label=dept, old=d.name)
+    for ch in departments.changed:
+        if ch.renamed:
+            add("department_renamed", field="name", label=dept, old=ch.old_name, new=ch.new_name)
+        if ch.aliases_changed:
+            add("department_aliases", field="aliases", label=dept, where=ch.new_name,
+                old=list(ch.old_aliases), new=list(ch.new_aliases))
+        if ch.former_changed:
+            add("department_former_names", field="former_names", label=dept, where=ch.new_name,
+                old=list(ch.old_former), new=list(ch.new_former))
+    for duty in diff.added:
+        add("added", list=duty.list, id=duty.id, field="name",
+            label=field_label("name", duty.list), new=duty.name)
+    for duty in diff.removed:
+        add("removed", list=duty.list, old_id=duty.id, field="name",
+            label=field_label("name", duty.list), old=duty.name)
+    for move in diff.moved:
+        add("moved", list=move.new_list, id=move.new_id, old_id=move.old_id, field="list",
+            label=labels.FIELD_TITLES["list"], old=move.old_list, new=move.new_list)
+        _change_records(add, "moved", move.new_list, move.new_id, move.old_id, move.fields)
+    for item in diff.changed:
+        kind = LETTER_KINDS.get(item.new_id[:1])
+        _change_records(add, "changed", kind, item.new_id, item.old_id, item.fields)
+    for r in diff.renumbered:
+        add("renumbered", list=LETTER_KINDS.get(r.new_id[:1]), id=r.new_id, old_id=r.old_id,
+            field="seq", label=labels.FIELD_TITLES["seq"], old=r.old_id[1:], new=r.new_id[1:])
+    return records
+
+
+def _change_records(
+    add: Callable[..., None],
+    change: str,
+    kind: str | None,
+    new_id: str,
+    old_id: str,
+    fields: Sequence[FieldChange],
+) -> None:
+    """A field change as one record, or one record per changed line of a duties cell."""
+    for c in fields:
+        base = {"list": kind, "id": new_id, "old_id": old_id, "field": c.field,
+                "label": field_label(c.field, kind)}
+        if c.field not in ("upper_duties", "township_duties") or not c.steps:
+            add(change, **base, old=c.old, new=c.new)
+            continue
+        for step in c.steps:
+            add(change, **base, where=_step_place(step), old=step.old, new=step.new)
+
+
+def _step_place(step: StepChange) -> str:
+    """``1.3`` (block 1, step 3), or ``1.heading`` / ``1.department`` / ``1.numbered``."""
+    block = step.new_block if step.new_block is not None else step.old_block
+    number = step.new_step if step.new_block is not None else step.old_step
+    return f"{block}.{number if step.kind == 'step' else step.kind}"

@@ -183,7 +183,11 @@ def write_payload(payload: Payload, fmt: str, out: TextIO) -> None:
     elif isinstance(payload, Diff):
         if fmt in ("json", "jsonl"):
             out.write(payload.diff.to_json(indent=None if fmt == "jsonl" else 2) + "\n")
-        else:
+        elif fmt in ("tsv", "csv"):  # data: one change per line
+            from dutylist.render.diff import DIFF_FIELDS, diff_records
+
+            write_records(diff_records(payload.diff), DIFF_FIELDS, fmt, out)
+        else:  # "text": the marked prose, for reading in a pipe
             from dutylist.render.diff import text_lines
 
             out.write("\n".join(text_lines(payload.diff)) + "\n")
