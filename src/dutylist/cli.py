@@ -12,6 +12,7 @@ need them, so a piped search starts as fast as a bare Typer program.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -159,7 +160,7 @@ def search(
     if stdin and query:
         raise UsageError(labels.STDIN_AND_WORDS)
     if stdin:
-        queries = [line.strip() for line in sys.stdin if line.strip()]
+        queries = [line.strip() for line in stdin_lines() if line.strip()]
         if not queries:
             raise UsageError(labels.STDIN_EMPTY)
     else:
@@ -193,6 +194,16 @@ def search(
         EXIT_OK if found else EXIT_NOT_FOUND,
         notes,
     )
+
+
+def stdin_lines() -> Iterator[str]:
+    """``--stdin``: the lines of standard input, decoded whatever their encoding."""
+    from dutylist.textio import binary_stdin, decode_lines
+
+    def warn(number: int) -> None:
+        note(labels.STDIN_LINE_UNDECODABLE.format(number=number))
+
+    return decode_lines(binary_stdin(), warn)
 
 
 # ---------------------------------------------------------------- filters
@@ -569,7 +580,13 @@ def restore(db: DbOption = None) -> int:
 
 
 def main() -> None:
-    """Entry point: run the app, turning every error into a message and an exit code."""
+    """Entry point: run the app, turning every error into a message and an exit code.
+
+    Output is UTF-8 whatever the locale, console code page or ``PYTHONIOENCODING``.
+    """
+    from dutylist.textio import use_utf8
+
+    use_utf8()
     sys.exit(run(sys.argv[1:]))
 
 

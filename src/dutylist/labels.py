@@ -212,6 +212,10 @@ EMPTY_QUERY: Final = "查询词不能为空"
 EMPTY_QUERY_EXAMPLE: Final = "查询词不能为空；例如：dutylist search 低保"
 STDIN_AND_WORDS: Final = "--stdin 与查询词不能同时使用"
 STDIN_EMPTY: Final = "标准输入中没有查询词"
+STDIN_LINE_UNDECODABLE: Final = (
+    "警告：标准输入第 {number} 行既不是 UTF-8 也不是 GBK 编码，无法识别的字节已显示为 �"
+    "（可用记事本“另存为”UTF-8 编码）。"
+)
 UNKNOWN_LIST: Final = "未知的清单 {kind!r}（应为 basic、coordinated 或 withdrawn）"
 BAD_LIST: Final = "{value!r}：应为 basic、coordinated 或 withdrawn"
 BAD_FORMAT: Final = "{value!r}：应为 {formats} 之一"

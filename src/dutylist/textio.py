@@ -59,12 +59,12 @@ class _EncodedText:
 
 
 def decode_lines(
-    data: Iterable[bytes], warn: Callable[[int, str], None] | None = None
+    data: Iterable[bytes], warn: Callable[[int], None] | None = None
 ) -> Iterator[str]:
     """Decode input lines lazily (one line in, one line out, without its line break).
 
-    ``warn(line_number, message)`` is called for a line that is neither UTF-8 nor GB18030;
-    that line is still yielded, with U+FFFD for the bytes that could not be read.
+    ``warn(line_number)`` is called for a line that is neither UTF-8 nor GB18030; that
+    line is still yielded, with U+FFFD for the bytes that could not be read.
     """
     lines = iter(data)
     first = next(lines, None)
@@ -95,7 +95,7 @@ def decode_lines(
             break
         else:
             if warn is not None:
-                warn(number, "既不是 UTF-8 也不是 GBK 编码，无法识别的字节已替换为 �")
+                warn(number)
             yield raw.decode(chosen or "utf-8", errors="replace")
 
 
