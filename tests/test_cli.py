@@ -212,7 +212,8 @@ def test_show_steps_structure(cli: Cli, mini_db: Path) -> None:
         {"department": "县农业农村局", "numbered": False, "steps": ["配合开展宣传，拨打12345热线。"]}
     ]
     tsv = cli("show-steps", "C1", db=mini_db).stdout.splitlines()
-    assert tsv[0].split("\t") == ["C1", "upper", "1", "", "", "1", "组织开展高龄津贴政策宣传；"]
+    assert tsv[0].split("\t") == ["C1", "upper", "1", "", "", "1", "组织开展高龄津贴政策宣传；",
+                                  "老年人高龄津贴的发放管理", "配合 木垒县民政局"]
     assert tsv[2].split("\t")[1] == "township" and tsv[2].split("\t")[5] == "1"
 
 

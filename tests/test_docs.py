@@ -30,7 +30,7 @@ COMMANDS = sorted(
 
 def test_every_command_is_listed() -> None:
     assert COMMANDS == sorted([
-        "build", "diff", "filter-by-category", "filter-by-department", "import", "info",
+        "build", "diff", "export", "filter-by-category", "filter-by-department", "import", "info",
         "restore", "search", "show-steps", "validate",
     ])
 

@@ -34,13 +34,17 @@ from dutylist.options import (
     DbOption,
     DepartmentOption,
     FormatOption,
+    ItemFormatOption,
+    ItemOutputOption,
     ListOption,
+    OutputOption,
     SourceArgument,
     SynonymsOption,
     close_connections,
     complete_category,
     complete_department,
     connect,
+    output_format,
     parse_format,
     parse_list,
 )
@@ -144,6 +148,7 @@ def search(
             help="清单中没有答案时，也输出部分匹配结果（只含查询中的部分词；表格输出总是显示）。",
         ),
     ] = False,
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> Output:
     """按关键词搜索事项（名称、部门、步骤），最相关的在前。
@@ -156,7 +161,7 @@ def search(
     from dutylist.store.schema import load_synonyms
 
     kind = parse_list(list_)
-    out_format = parse_format(fmt)
+    out_format, path = output_format(fmt, output)
     if stdin and query:
         raise UsageError(labels.STDIN_AND_WORDS)
     if stdin:
@@ -193,6 +198,7 @@ def search(
         out_format,
         EXIT_OK if found else EXIT_NOT_FOUND,
         notes,
+        path,
     )
 
 
@@ -222,13 +228,14 @@ def filter_by_category(
     ] = None,
     list_: ListOption = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> Output:
     """按事项类别列出事项；不写类别时列出所有类别及数量。
 
     Example: dutylist filter-by-category 民生服务 --list coordinated
     """
-    return _filter("category", category, list_, fmt, db)
+    return _filter("category", category, list_, output_format(fmt, output), db)
 
 
 @app.command("filter-by-department")
@@ -244,29 +251,31 @@ def filter_by_department(
     ] = None,
     list_: ListOption = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> Output:
     """按对应上级部门 / 承接部门列出事项；不写部门时列出所有部门及数量。
 
     Example: dutylist filter-by-department 民政局
     """
-    return _filter("department", department, list_, fmt, db)
+    return _filter("department", department, list_, output_format(fmt, output), db)
 
 
-def _filter(key: str, value: str | None, list_: str | None, fmt: str | None,
-            db: str | None) -> Output:
+def _filter(key: str, value: str | None, list_: str | None,
+            target: tuple[str, Path | None], db: str | None) -> Output:
     """filter-by-category / filter-by-department: the items, or counts without a value."""
     from dutylist import query as q
     from dutylist.names import former_name_match, resolve_category, resolve_department
     from dutylist.render import Counts, Rows
 
     kind = parse_list(list_)
-    out_format = parse_format(fmt)
+    out_format, path = target
     conn = connect(db)
     if value is None:
         counter = q.category_counts if key == "category" else q.department_counts
         entries = counter(conn, kind=kind)
-        return Output(Counts(entries, key), out_format, EXIT_OK if entries else EXIT_NOT_FOUND)
+        return Output(Counts(entries, key), out_format, EXIT_OK if entries else EXIT_NOT_FOUND,
+                      path=path)
     if key == "category":
         rows = q.filter_duties(conn, kind=kind, category=value)
     else:
@@ -276,13 +285,13 @@ def _filter(key: str, value: str | None, list_: str | None, fmt: str | None,
              for _ in [renamed] if renamed is not None]
     if not rows:
         note(labels.NOTE_NO_MATCHING_ITEMS)
-        return Output(Rows(rows), out_format, EXIT_NOT_FOUND, notes)
+        return Output(Rows(rows), out_format, EXIT_NOT_FOUND, notes, path)
     shown = (
         resolve_category(conn, value) if key == "category"
         else resolve_department(conn, value)[1]
     )
     title = labels.FILTER_TITLE.format(label=shown, count=len(rows))
-    return Output(Rows(rows, title), out_format, notes=notes)
+    return Output(Rows(rows, title), out_format, notes=notes, path=path)
 
 
 # ---------------------------------------------------------------- show-steps
@@ -296,18 +305,59 @@ def show_steps(
             metavar="ID", help="事项编号：B28、C16、W1（c16、C-016 也可以）。", show_default=False
         ),
     ],
-    fmt: FormatOption = None,
+    fmt: ItemFormatOption = None,
+    output: ItemOutputOption = None,
     db: DbOption = None,
 ) -> Output:
     """显示一个事项的全部内容：上级部门职责与乡镇配合职责，按清单编号。
+
+    用 -o 指引.html 得到可打印（A4）的办事指引，用 --format text 得到便于粘贴的纯文本。
 
     Example: dutylist show-steps C16
     """
     from dutylist import query as q
     from dutylist.render import Detail
+    from dutylist.store.schema import metadata
 
-    out_format = parse_format(fmt)
-    return Output(Detail(q.get_duty(connect(db), duty_id)), out_format)
+    out_format, path = output_format(fmt, output, one_item=True)
+    conn = connect(db)
+    detail = q.get_duty(conn, duty_id)
+    return Output(Detail(detail, metadata(conn)), out_format, path=path)
+
+
+# ---------------------------------------------------------------- export
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="写入的文件：.xlsx（每个清单一张工作表，另有一张步骤表）、.csv（中文列名）、"
+            ".json（含全部步骤）、.jsonl、.tsv。",
+            show_default=False,
+        ),
+    ],
+    list_: ListOption = None,
+    db: DbOption = None,
+) -> Output:
+    """把整个清单导出为文件，例如 Excel / WPS 工作簿。
+
+    Example: dutylist export 履职事项清单.xlsx
+    """
+    from dutylist import query as q
+    from dutylist.ids import LIST_KINDS
+    from dutylist.render import Export
+    from dutylist.render.files import format_for
+
+    kind = parse_list(list_)
+    fmt = format_for(output, one_item=False)
+    conn = connect(db)
+    rows = q.filter_duties(conn, kind=kind)
+    lists = [(k, [r for r in rows if r.list == k]) for k in LIST_KINDS if kind in (None, k)]
+    details = [q.get_duty(conn, row.id) for row in rows]
+    return Output(Export(lists, details), fmt, path=output)
 
 
 # ---------------------------------------------------------------- info

@@ -138,6 +138,43 @@ ORIGIN_LABELS: Final = {
 }
 """Where the database in use came from (``paths.DbChoice.origin``)."""
 
+# ---------------------------------------------------------------- files (-o)
+
+SHEET_HEADERS: Final = {
+    **FIELD_TITLES,
+    "query": "查询",
+    "matched_in": "匹配位置",
+    "partial": "部分匹配",
+    "side": "职责方",
+    "block": "段",
+    "heading": "段落标题",
+    "number": "步骤序号",
+    "text": "内容",
+    "basic": "基本履职事项",
+    "coordinated": "配合履职事项",
+    "withdrawn": "上级部门收回事项",
+    "item": "项目",
+    "value": "内容",
+}
+"""Column headers of spreadsheet files (csv and xlsx written with -o): the document's words."""
+DEPARTMENTS_HEADER: Final = "对应上级部门 / 承接部门"
+SIDE_TITLES: Final = {"upper": "上级部门职责", "township": "乡镇配合职责"}
+WITHDRAWN_SIDE_TITLE: Final = "承接部门及工作方式"
+SHEET_STEPS: Final = "步骤"
+SHEET_RESULTS: Final = "搜索结果"
+SHEET_ITEMS: Final = "事项"
+SHEET_COUNTS: Final = "计数"
+SHEET_INFO: Final = "数据库"
+NOTE_WRITTEN: Final = "已写入 {path}"
+PRINT_SHEET: Final = "办事指引"
+PRINT_FOOTER: Final = "依据：{source}。内容以清单原文为准。"
+BAD_OUTPUT_SUFFIX: Final = "{path}：不支持的文件类型“{suffix}”（可用：{suffixes}）"
+OUTPUT_NOT_FOR_COMMAND: Final = "{path}：{suffix} 文件只用于 {commands}"
+OUTPUT_AND_FORMAT: Final = (
+    "用 -o 时格式由文件扩展名决定（{suffix} 即 {fmt}），请去掉 --format {given}"
+)
+FILE_BUSY: Final = "（文件可能正在 Excel 或 WPS 中打开，请关闭后重试）"
+
 # ---------------------------------------------------------------- revisions
 
 DOCUMENT_LABELS: Final = {

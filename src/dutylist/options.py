@@ -47,15 +47,28 @@ def parse_list(value: str | None) -> ListKind | None:
     return kind
 
 
-def parse_format(value: str | None) -> str:
-    from dutylist.render import FORMATS, default_format
+def parse_format(value: str | None, *, one_item: bool = False) -> str:
+    """``--format``: table, tsv, csv, json, jsonl (and html, text for one item)."""
+    from dutylist.render import FORMATS, ITEM_FORMATS, default_format
 
     if value is None:
         return default_format()
+    formats = FORMATS + ITEM_FORMATS if one_item else FORMATS
     value = value.strip().lower()
-    if value not in FORMATS:
-        raise typer.BadParameter(labels.BAD_FORMAT.format(value=value, formats="、".join(FORMATS)))
+    if value not in formats:
+        raise typer.BadParameter(labels.BAD_FORMAT.format(value=value, formats="、".join(formats)))
     return value
+
+
+def output_format(
+    fmt: str | None, output: Path | None, *, one_item: bool = False
+) -> tuple[str, Path | None]:
+    """(format, file): with ``-o FILE`` the format is the file's extension."""
+    if output is None:
+        return parse_format(fmt, one_item=one_item), None
+    from dutylist.render.files import format_for
+
+    return format_for(output, one_item=one_item, given=fmt), output
 
 
 def complete_list(incomplete: str) -> list[str]:
@@ -123,6 +136,18 @@ FormatOption = Annotated[
         show_default=False,
     ),
 ]
+ItemFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="输出格式：table、text（纯文本，便于粘贴）、html（办事指引）、tsv、csv、json、"
+        "jsonl。默认：终端为 table，管道为 tsv。",
+        autocompletion=complete_format,
+        show_default=False,
+    ),
+]
 CategoryOption = Annotated[
     str | None,
     typer.Option(
@@ -142,6 +167,30 @@ DepartmentOption = Annotated[
         metavar="DEPARTMENT",
         help="只看该部门的事项：木垒县民政局、县民政局、民政局 均可。",
         autocompletion=complete_department,
+        show_default=False,
+    ),
+]
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="写入文件，格式由扩展名决定：.xlsx、.csv（Excel/WPS 可直接打开，中文列名）、"
+        ".json、.jsonl、.tsv。",
+        show_default=False,
+    ),
+]
+ItemOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="写入文件，格式由扩展名决定：.html（可打印的办事指引）、.txt（纯文本）、"
+        ".xlsx、.csv（中文列名）、.json、.jsonl、.tsv。",
         show_default=False,
     ),
 ]

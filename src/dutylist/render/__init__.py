@@ -12,16 +12,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from dutylist import labels
 from dutylist.errors import EXIT_OK, note
 
 if TYPE_CHECKING:
+    from dutylist.ids import ListKind
     from dutylist.query import DutyDetail, DutyRow, SearchResult
     from dutylist.revisions import CatalogDiff
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl")
+ITEM_FORMATS = ("html", "text")
+"""Formats of one item only (show-steps): a print sheet, plain text to paste."""
 
 
 def default_format(stream: TextIO | None = None) -> str:
@@ -62,7 +66,19 @@ class Counts:
 
 @dataclass(frozen=True)
 class Detail:
+    """One item in full; ``document`` (title, 文号, date: the database's metadata) heads a
+    print sheet."""
+
     detail: DutyDetail
+    document: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Export:
+    """The whole list (``export``): the items of each list, and every item in full."""
+
+    lists: Sequence[tuple[ListKind, Sequence[DutyRow]]]
+    details: Sequence[DutyDetail]
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,7 @@ class Diff:
     diff: CatalogDiff
 
 
-Payload: TypeAlias = "Searches | Rows | Counts | Detail | Info | Diff"
+Payload: TypeAlias = "Searches | Rows | Counts | Detail | Export | Info | Diff"
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,8 @@ class Output:
     fmt: str
     code: int = EXIT_OK
     notes: Sequence[str] = field(default_factory=tuple)
+    path: Path | None = None
+    """Write to this file (``-o``) instead of stdout."""
 
 
 def search_notes(results: Sequence[SearchResult], *, batch: bool = False) -> list[str]:
@@ -118,8 +136,22 @@ def search_notes(results: Sequence[SearchResult], *, batch: bool = False) -> lis
 
 def emit(output: Output, out: TextIO | None = None) -> None:
     """Write an output: the data on stdout (flushed), then the notes on stderr."""
+    if output.path is not None:
+        from dutylist.render.files import write_file
+
+        write_file(output.payload, output.fmt, output.path)
+        note(labels.NOTE_WRITTEN.format(path=output.path))
+        for line in output.notes:
+            note(line)
+        return
     out = out or sys.stdout
-    if output.fmt == "table":
+    if output.fmt in ITEM_FORMATS and isinstance(output.payload, Detail):
+        from dutylist.render import sheet
+
+        detail, document = output.payload.detail, output.payload.document
+        out.write(sheet.html_page(detail, document) if output.fmt == "html"
+                  else sheet.plain_text(detail))
+    elif output.fmt == "table":
         from dutylist.render.tables import make_console, print_payload
 
         print_payload(output.payload, make_console(out))

@@ -23,7 +23,7 @@ SEARCH_FIELDS = [
     "id", "list", "seq", "category", "name", "departments", "whose",
     "score", "matched", "matched_in", "partial", "verdict", "suggestion", "note",
 ]
-STEP_FIELDS = ["id", "side", "block", "heading", "department", "number", "text"]
+STEP_FIELDS = ["id", "side", "block", "heading", "department", "number", "text", "name", "whose"]
 COUNT_FIELDS = ["basic", "coordinated", "withdrawn", "total"]
 
 
@@ -123,12 +123,14 @@ def detail_record(detail: DutyDetail) -> dict[str, Any]:
 
 
 def step_records(detail: DutyDetail) -> list[dict[str, Any]]:
-    """One record per step (tsv/csv of show-steps); a basic item is one record of its text."""
+    """One record per step (tsv/csv of show-steps), each with its item's name and whose duty
+    it is; a basic item is one record of its text."""
     row = detail.row
+    item = {"name": row.name, "whose": labels.whose(row.list, row.departments)}
     if row.list == "basic":
         return [
             {"id": row.id, "side": "township", "block": 1, "heading": None,
-             "department": None, "number": None, "text": row.name}
+             "department": None, "number": None, "text": row.name, **item}
         ]
     records = []
     for side, blocks in (("upper", detail.upper), ("township", detail.township)):
@@ -143,6 +145,7 @@ def step_records(detail: DutyDetail) -> list[dict[str, Any]]:
                         "department": block.department,
                         "number": number if block.numbered else None,
                         "text": text,
+                        **item,
                     }
                 )
     return records
