@@ -85,7 +85,9 @@ def test_a_synonym_that_straddles_is_not_an_answer(conn) -> None:  # type: ignor
         assert any(w in t.replace("深入学习", "") for t in texts for w in ("上学", "入学", "义务教育", "学前教育"))
 
 
-@pytest.mark.parametrize("typed", ["办理港澳通行证", "个人所得税", "驾照"])
+@pytest.mark.parametrize(
+    "typed", ["办理港澳通行证", "个人所得税", "驾照", "银行卡挂失", "网络游戏账号被封"]
+)
 def test_out_of_scope_finds_no_answer(conn, typed: str) -> None:  # type: ignore[no-untyped-def]
     result = query.search(conn, typed, near=False)
     assert result.verdict != "found" and not result.rows
@@ -109,6 +111,7 @@ def test_partial_ranking_puts_more_of_the_query_first(conn) -> None:  # type: ig
         ("我想申请低保怎么办", "B28"),
         ("孩子不上学了找谁", "B68"),
         ("儿子结婚了想分户怎么办", "C35"),
+        ("老板拖欠工资不给怎么办", "B63"),  # plain words of the list, two in one item
     ],
 )
 def test_spoken_questions(conn, question: str, wanted: str) -> None:  # type: ignore[no-untyped-def]

@@ -345,18 +345,22 @@ def search(
             if found is not None:
                 break
     # 4. a spoken question's words need not all be in one item: the items with
-    # more of them come first. Words typed apart must each match to answer.
+    # more of them come first. It is answered when it names something the list
+    # covers (a synonym, a department) or when one item has two of its words;
+    # else its rows are near misses. Words typed apart must each match to answer.
     if found is None and segmented is not None:
         fewer = understand.known_part(segmented)
-        answers = understand.sufficient(segmented) and len(query.split()) == 1
-        if fewer is not None and (near or answers):
-            found, used = _by_coverage(conn, fewer.parsed, where, params, limit), fewer.parsed
+        plausible = understand.sufficient(segmented) and len(query.split()) == 1
+        if fewer is not None and (near or plausible):
+            found, best = _by_coverage(conn, fewer.parsed, where, params, limit)
+            used = fewer.parsed
+            answers = plausible and (best >= 2 or understand.covered(fewer, words))
             verdict = "found" if answers else "partial"
     # 5. near misses: items sharing a meaningful word of the query
     if found is None and near:
         meaningful = understand.meaningful(segmented or reading)
         if meaningful.terms:
-            found, used = _by_coverage(conn, meaningful, where, params, limit), meaningful
+            found, used = _by_coverage(conn, meaningful, where, params, limit)[0], meaningful
             verdict = "partial"
     if found is None:
         return result
@@ -436,8 +440,9 @@ def _by_coverage(
     where: list[str],
     params: dict[str, Any],
     limit: int | None,
-) -> _Found | None:
-    """Rows matching any term: those with more of the terms first, then by bm25.
+) -> tuple[_Found | None, int]:
+    """Rows matching any term: those with more of the terms first, then by bm25; and how
+    many terms the first row has.
 
     (``高龄 补贴``: both C16 发放 and W3 追缴 have 高龄 only; coverage ties and
     bm25 decides; an item with both words would come first whatever its bm25.)
@@ -445,7 +450,7 @@ def _by_coverage(
     match = " OR ".join(term_match(term, _ALL_COLUMNS) for term in parsed.terms)
     rows, total, capped = _ranked(conn, match, ParsedQuery(), where, params, _COVERAGE_POOL)
     if not rows:
-        return None
+        return None, 0
     coverage = dict.fromkeys((row.id for row in rows), 0)
     marks = ", ".join("?" * len(rows))
     for term in parsed.terms:
@@ -456,7 +461,7 @@ def _by_coverage(
         ):
             coverage[duty_id] += 1
     rows.sort(key=lambda row: (-coverage[row.id], -(row.score or 0.0)))
-    return (rows[:limit] if limit else rows), total, capped
+    return ((rows[:limit] if limit else rows), total, capped), coverage[rows[0].id]
 
 
 def _ranked(

@@ -312,14 +312,25 @@ def straddled(
     return None if undecided else False
 
 
+def covered(reading: Reading, words: Words) -> bool:
+    """Whether a question names something the list is known to cover: a synonym key
+    (an everyday word mapped to the document's), a synonym target, a category or a
+    department. A question of plain document words only (银行卡 挂失) may be about
+    something else that happens to share them."""
+    return any(
+        len(t.alternatives) > 1 or t.departments or words.weight(t.text) >= vocab.WEIGHT_CATEGORY
+        for t in reading.parsed.terms
+    )
+
+
 def sufficient(reading: Reading, *, matched: bool = False) -> bool:
     """Whether the known words of a reading say more than what is left unknown.
 
     Synonym keys and department names count double (the list is known to
-    cover them). With ``matched``, the unknown pieces were found in the text
+    cover them), stray characters half. With ``matched``, the unknown pieces were found in the text
     and count as known; only the stray characters left out remain unknown.
     """
-    unknown = reading.stray
+    unknown = reading.stray / 2  # a stray character says less than a word
     known = 0
     for term in reading.parsed.terms:
         if term.text in reading.unknown and not matched:
