@@ -364,6 +364,9 @@ def search(
             verdict = "partial"
     if found is None:
         return result
+    if verdict == "partial" and not near:
+        result.verdict = "partial"  # near misses exist; not asked for
+        return result
     result.rows, result.total, result.total_capped = found
     result.verdict = verdict
     result.partial = verdict == "partial"
