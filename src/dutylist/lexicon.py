@@ -41,6 +41,7 @@ class Lexicon:
         self._pinyin: dict[str, tuple[str, ...]] = {}
         self._readings: dict[str, tuple[str, ...]] = {}
         self._departments: dict[str, tuple[str, ...]] = {}
+        self._shapes: dict[str, list[str]] | None = None  # word with one character blanked
 
     # ------------------------------------------------------------ words
 
@@ -65,21 +66,24 @@ class Lexicon:
         return self._weights[word]
 
     def same_shape(self, word: str) -> list[str]:
-        """Words of the same length differing from ``word`` in exactly one character."""
+        """Words of the same length differing from ``word`` in exactly one character,
+        most important first. The first call loads the vocabulary's shapes (a typo
+        path only; a few thousand words)."""
         if not self.available or len(word) < 2:
             return []
-        patterns = [word[:i] + "?" + word[i + 1 :] for i in range(len(word))]
-        if any(ch in "*?[]" for ch in word):
-            return []
-        clauses = " OR ".join("word GLOB ?" for _ in patterns)
-        rows = self.conn.execute(
-            f"SELECT word, weight FROM vocab WHERE ({clauses}) AND word != ? "
-            "ORDER BY weight DESC, word",
-            [*patterns, word],
-        ).fetchall()
-        for found, weight in rows:
-            self._weights[found] = int(weight) or 1
-        return [row[0] for row in rows]
+        if self._shapes is None:
+            self._shapes = {}
+            for found, weight in self.conn.execute("SELECT word, weight FROM vocab"):
+                self._weights[found] = int(weight) or 1
+                for i in range(len(found)):
+                    shape = found[:i] + "\x00" + found[i + 1 :]
+                    self._shapes.setdefault(shape, []).append(found)
+        candidates: dict[str, None] = {}
+        for i in range(len(word)):
+            for found in self._shapes.get(word[:i] + "\x00" + word[i + 1 :], ()):
+                if found != word:
+                    candidates[found] = None
+        return sorted(candidates, key=lambda w: (-self._weights.get(w, 0), w))
 
     # ------------------------------------------------------------ pinyin
 

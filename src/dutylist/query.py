@@ -321,12 +321,14 @@ def search(
         return result
     where, params = _filters(conn, kind, category, department)
 
+    blocks: dict[str, list[BlockView]] = {}  # steps read once, for judging and snippets
+
     def answer(parsed: ParsedQuery) -> _Found | None:
-        return _answer(conn, parsed, where, params, limit, words)
+        return _answer(conn, parsed, where, params, limit, words, blocks)
 
     # 1. as typed; 2. cut into the document's words, filler dropped
     found, used, verdict = answer(reading.parsed), reading.parsed, "found"
-    segmented = understand.segmented(query, synonyms, words, names)
+    segmented = None if found else understand.segmented(query, synonyms, words, names)
     if found is None and segmented is not None:
         if understand.sufficient(segmented, matched=True):  # not generic words only
             found, used = answer(segmented.parsed), segmented.parsed
@@ -371,7 +373,7 @@ def search(
     result.verdict = verdict
     result.partial = verdict == "partial"
     result.words = used.words
-    _add_matches(conn, result.rows, used)
+    _add_matches(conn, result.rows, used, blocks)
     return result
 
 
@@ -391,7 +393,7 @@ _LAST_LEXICON: Lexicon | None = None  # connections cannot be weakly referenced
 
 
 _STRADDLE_MARGIN = 10
-"""Extra rows fetched so that straddling matches can be left out without a short page."""
+"""When matches across words were left out of a page, this many more rows are fetched."""
 
 _COVERAGE_POOL = 200
 """Partial matches are ranked by coverage among the best this many by bm25."""
@@ -404,37 +406,44 @@ def _answer(
     params: dict[str, Any],
     limit: int | None,
     words: Lexicon,
+    blocks: dict[str, list[BlockView]],
 ) -> _Found | None:
     """Rows matching every term, leaving out matches across two words (民政 in 人民政府).
 
     Name and departments are judged first; the steps of a row are read only when
-    they cannot settle it (one query for all such rows).
+    they cannot settle it (one query for all such rows, kept in ``blocks`` for
+    the snippets). When rows are left out, more are fetched to fill the page.
     """
-    fetch = limit + _STRADDLE_MARGIN if limit else None
     match = match_all(parsed, _ALL_COLUMNS)
-    rows, total, capped = _ranked(conn, match, parsed, where, params, fetch)
-    if not rows:
-        return None
-    verdicts = {
-        row.id: understand.straddled(
-            [text for _key, text in _head_fields(row)], row.departments, parsed, words,
-            complete=False,
-        )
-        for row in rows
-    }
-    unsettled = [row for row in rows if verdicts[row.id] is None]
-    if unsettled:
-        blocks = _blocks(conn, [row.id for row in unsettled if row.list != "basic"])
+    fetch = limit
+    while True:
+        rows, total, capped = _ranked(conn, match, parsed, where, params, fetch)
+        if not rows:
+            return None
+        verdicts = {
+            row.id: understand.straddled(
+                [text for _key, text in _head_fields(row)], row.departments, parsed, words,
+                complete=False,
+            )
+            for row in rows
+        }
+        unsettled = [row for row in rows if verdicts[row.id] is None]
+        missing = [row.id for row in unsettled if row.list != "basic" and row.id not in blocks]
+        if missing:
+            blocks.update(_blocks(conn, missing))
         for row in unsettled:
             texts = [text for _key, text in _head_fields(row)]
             for block in blocks.get(row.id, []):
                 texts += [t for t in (block.heading, block.department, *block.steps) if t]
             verdicts[row.id] = understand.straddled(texts, row.departments, parsed, words)
-    proper = [row for row in rows if not verdicts[row.id]]
+        proper = [row for row in rows if not verdicts[row.id]]
+        left_out = len(rows) - len(proper)
+        if not (fetch and limit and left_out and len(proper) < limit and total > len(rows)):
+            break
+        fetch = min(fetch + left_out + _STRADDLE_MARGIN, fetch * 4)  # more to fill the page
     if not proper:
         return None
-    total -= len(rows) - len(proper)
-    return (proper[:limit] if limit else proper), max(total, len(proper)), capped
+    return (proper[:limit] if limit else proper), max(total - left_out, len(proper)), capped
 
 
 def _by_coverage(
@@ -577,7 +586,12 @@ def _ranked(
     return rows, max(total or 0, len(rows)), capped
 
 
-def _add_matches(conn: sqlite3.Connection, rows: list[DutyRow], parsed: ParsedQuery) -> None:
+def _add_matches(
+    conn: sqlite3.Connection,
+    rows: list[DutyRow],
+    parsed: ParsedQuery,
+    blocks: dict[str, list[BlockView]] | None = None,
+) -> None:
     """Fill in where each row matched and the matched text around it.
 
     The first field (name, departments, then the duties cells in order) holding
@@ -594,7 +608,10 @@ def _add_matches(conn: sqlite3.Connection, rows: list[DutyRow], parsed: ParsedQu
             pending.append(row)
     if not pending:
         return
-    blocks = _blocks(conn, [row.id for row in pending if row.list != "basic"])
+    blocks = dict(blocks or {})
+    missing = [row.id for row in pending if row.list != "basic" and row.id not in blocks]
+    if missing:
+        blocks.update(_blocks(conn, missing))
     pieces = sorted(parsed.pieces, key=len, reverse=True)
     for row in pending:
         fields = _head_fields(row)

@@ -15,6 +15,7 @@ tokenizer then only splits on the spaces.
 from __future__ import annotations
 
 import functools
+import functools
 import operator
 import re
 import unicodedata
@@ -158,7 +159,8 @@ def parse_query(
     return ParsedQuery(tuple(terms))
 
 
-def _word_match(word: str, columns: Sequence[str]) -> str:
+@functools.lru_cache(maxsize=4096)
+def _word_match(word: str, columns: tuple[str, ...]) -> str:
     """An FTS5 expression matching ``word`` in the given logical columns.
 
     ``columns`` names the bigram columns; each has a unigram twin with the
@@ -182,8 +184,9 @@ def _word_match(word: str, columns: Sequence[str]) -> str:
 
 def term_match(term: Term, columns: Sequence[str]) -> str:
     """Any of a term's alternatives, as one FTS5 expression."""
+    columns = tuple(columns)
     options = [_word_match(alt, columns) for alt in term.alternatives]
-    dept_columns = [c for c in columns if c.startswith("dept")]
+    dept_columns = tuple(c for c in columns if c.startswith("dept"))
     if dept_columns:  # the department's own name, in the department column only
         options += [_word_match(name, dept_columns) for name in term.departments]
     options = [o for o in options if o]

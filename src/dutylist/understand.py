@@ -23,7 +23,7 @@ nothing that answers it:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple
 
 from dutylist import vocab
 from dutylist.textsearch import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, Term, normalize, segments
@@ -35,18 +35,21 @@ MAX_CANDIDATES = 4
 """At most this many corrections are tried for one query."""
 
 
-class Words(Protocol):
-    """What the reading needs from the vocabulary (lexicon.Lexicon on a database)."""
+if TYPE_CHECKING:  # a Protocol class costs import time on every search
+    from typing import Protocol
 
-    def known(self, candidates: Sequence[str] | set[str]) -> set[str]: ...
+    class Words(Protocol):
+        """What the reading needs from the vocabulary (lexicon.Lexicon on a database)."""
 
-    def from_pinyin(self, keys: Sequence[str], limit: int = 5) -> list[str]: ...
+        def known(self, candidates: Sequence[str] | set[str]) -> set[str]: ...
 
-    def homophones(self, word: str) -> list[str]: ...
+        def from_pinyin(self, keys: Sequence[str], limit: int = 5) -> list[str]: ...
 
-    def same_shape(self, word: str) -> list[str]: ...
+        def homophones(self, word: str) -> list[str]: ...
 
-    def weight(self, word: str) -> int: ...
+        def same_shape(self, word: str) -> list[str]: ...
+
+        def weight(self, word: str) -> int: ...
 
 
 DepartmentsOf = Callable[[str], tuple[str, ...]]

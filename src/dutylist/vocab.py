@@ -20,9 +20,6 @@ Nothing here touches the database; callers look words up (an indexed
 
 from __future__ import annotations
 
-import re
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
@@ -98,8 +95,12 @@ def extract(
     parts. A word's weight is its number of occurrences. Only words of two or
     more characters are kept, and seeds.
     """
+    import re
+
     tokenizer = _jieba_tokenizer()
     seeds = dict(seeds or {})
+    # Runs of characters that are neither ASCII nor punctuation (as textsearch.segments).
+    runs = re.compile(r"[^\W0-9A-Za-z_]+")
     counts: Counter[str] = Counter()
     seen: set[str] = set()
     budget = sample_chars
@@ -110,7 +111,7 @@ def extract(
             continue
         seen.add(text)
         budget -= len(text)
-        for run in _RUN_RE.findall(text):
+        for run in runs.findall(text):
             counts.update(w for w in tokenizer.cut(run, HMM=True) if len(w) >= MIN_WORD)
     words = dict(counts)
     for word, weight in seeds.items():
@@ -122,12 +123,12 @@ def extract(
     return words
 
 
-# Runs of characters that are neither ASCII nor punctuation/space (as textsearch.segments).
-_RUN_RE = re.compile(r"[^\W0-9A-Za-z_]+")
 
 
 def _jieba_tokenizer() -> Any:
     import logging
+    import shutil
+    import tempfile
     import warnings
 
     with warnings.catch_warnings():  # jieba imports pkg_resources where setuptools has it
