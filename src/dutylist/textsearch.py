@@ -15,7 +15,6 @@ tokenizer then only splits on the spaces.
 from __future__ import annotations
 
 import functools
-import functools
 import operator
 import re
 import unicodedata
