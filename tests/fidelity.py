@@ -178,3 +178,20 @@ def check_edition(source_text: str, data: dict[str, Any]) -> None:
     check_fields(data)
     check_departments(data)
     assert mismatches(source_text, data) == []
+
+
+def real_counts() -> dict[str, int]:
+    """Items per list of the official text that data/duties.yaml names (data/source/…).
+
+    For tests of the real data that need its counts: they come from the text,
+    so a new edition in data/ keeps such tests true.
+    """
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    data = yaml.safe_load((root / "data" / "duties.yaml").read_text(encoding="utf-8"))
+    text = (root / data["document"]["source"]).read_text(encoding="utf-8")
+    ids = raw_segments(text)
+    return {kind: sum(1 for i in ids if i[0] == LETTERS[kind]) for kind in KINDS}

@@ -18,6 +18,7 @@ from dutylist.store.build import build_database
 from dutylist.store.schema import SCHEMA_VERSION, connect, metadata
 
 from .conftest import MINI_YAML, REAL_YAML, OpenDb
+from .fidelity import real_counts
 
 
 def test_schema_and_metadata(mini_db: Path) -> None:
@@ -54,9 +55,10 @@ def check_schema_and_metadata(conn: sqlite3.Connection) -> None:
 def test_real_database_counts(real_db: Path, open_db: OpenDb) -> None:
     conn = open_db(real_db)
     meta = metadata(conn)
+    counts = real_counts()  # from the official text in data/source/
     assert (meta["count_basic"], meta["count_coordinated"], meta["count_withdrawn"]) == (
-        "103", "101", "37")
-    assert conn.execute("SELECT count(*) FROM duties").fetchone()[0] == 241
+        str(counts["basic"]), str(counts["coordinated"]), str(counts["withdrawn"]))
+    assert conn.execute("SELECT count(*) FROM duties").fetchone()[0] == sum(counts.values())
 
 
 def test_failed_build_leaves_previous_database_untouched(
@@ -129,5 +131,5 @@ def test_two_builds_at_once_leave_a_valid_database(tmp_path: Path, open_db: Open
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     conn = open_db(target)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM duties").fetchone()[0] == 241
+    assert conn.execute("SELECT count(*) FROM duties").fetchone()[0] == sum(real_counts().values())
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
