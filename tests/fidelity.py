@@ -20,6 +20,7 @@ NUMERALS = "一二三四五六七八九十"
 # Page headers and footers, matched on text with all whitespace removed.
 HEADER_RE = re.compile(r"序号事项类别事项名称(?:承接部门及工作方式)?|对应上级部门上级部门职责乡镇配合职责")
 # A page footer is a line of its own.
+INLINE_FOOTER_RE = re.compile(r"第\d+页[，,、/]?共\d+页")
 FOOTER_RE = re.compile(r"第\d+页[，,]?共\d+页|[-－—–]\d+[-－—–]")
 KEY_ORDER = {
     "basic": ["seq", "category", "name", "note"],
@@ -39,7 +40,7 @@ def _strip_artefacts(chunk: list[str]) -> str:
     # A page header spread over lines (对应上级 / 部门 / 上级部门职责 …) may lack its
     # first line; squashing joins what is left, and the regex removes it whole.
     text = "".join(s for s in map(squash, chunk) if not FOOTER_RE.fullmatch(s))
-    text = HEADER_RE.sub("", text)
+    text = HEADER_RE.sub("", INLINE_FOOTER_RE.sub("", text))
     return text.replace("对应上级部门上级部门职责乡镇配合职责", "")
 
 

@@ -353,3 +353,28 @@ def test_withdrawn_item_with_two_departments() -> None:
     data = import_text(ed.text(), shown="x").data
     fidelity.check_edition(ed.text(), data)
     assert fidelity.items_by_id(data)["W3"]["departments"] == ["木垒县民政局", "木垒县公安局"]
+
+
+def test_withdrawn_department_and_work_text_on_one_line() -> None:
+    ed = Edition()
+    ed.insert("withdrawn", 0, ["0 民生服务 新增收回事项", "木垒县民政局：负责新增事项的办理。"])
+    ed.insert("withdrawn", 1, ["0 民生服务 另一事项", "木垒县公安局:", "1.第一步；", "2.第二步。"])
+    data = import_text(ed.text(), shown="x").data
+    w1, w2 = data["lists"]["withdrawn"]["items"][:2]
+    assert (w1["departments"], w1["upper_duties"]) == (
+        ["木垒县民政局"], [{"numbered": False, "steps": ["负责新增事项的办理。"]}])
+    assert (w2["departments"], w2["upper_duties"]) == (
+        ["木垒县公安局"], [{"steps": ["第一步；", "第二步。"]}])
+    fidelity.check_fields(data)
+
+
+def test_page_footer_sharing_a_line_with_text(base: dict[str, Any]) -> None:
+    ed = Edition()
+    chunk = ed.item("coordinated", 3)
+    at = next(i for i, s in enumerate(chunk) if s.startswith("1.组织开展党内年度统计"))
+    chunk[at] += "   第 30 页，共 58 页"
+    chunk = ed.item("basic", 2)
+    chunk[1] = "第30页 共58页  " + chunk[1]
+    data = import_text(ed.text(), shown="x").data
+    assert data == base
+    fidelity.check_edition(ed.text(), data)

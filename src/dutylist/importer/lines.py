@@ -40,6 +40,9 @@ _FOOTER_RES = (
     re.compile(r"^(?:page|Page|PAGE)\d+(?:of\d+)?$"),
 )
 
+# ``第 30 页，共 58 页`` sharing a line with text (set off by spaces): the footer goes.
+_INLINE_FOOTER = re.compile(r"(?:^|\s)第\s*\d+\s*页\s*[，,、/]?\s*共\s*\d+\s*页(?=\s|$)")
+
 # Header lines, squashed.  Which table each one opens (None: any table).
 _BASIC_HEADER = "序号事项类别事项名称"
 _HEADERS: dict[str, ListKind | None] = {
@@ -79,7 +82,10 @@ def split_tables(raw: str) -> Tables:
     ``对应上级``…, the withdrawn one at ``承接部门及工作方式``); the basic table is
     what comes before.  Tables keep the document's order: basic, coordinated, withdrawn.
     """
-    lines = [Line(no, text.strip()) for no, text in enumerate(raw.splitlines(), start=1)]
+    lines = [
+        Line(no, _INLINE_FOOTER.sub("", text).strip())
+        for no, text in enumerate(raw.splitlines(), start=1)
+    ]
     lines = [ln for ln in lines if ln.text]
     squashed = [squash(ln.text) for ln in lines]
     kinds: list[ListKind | None | Literal[False]] = []  # False: body text

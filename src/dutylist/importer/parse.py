@@ -266,30 +266,47 @@ def parse_coordinated(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: 
 _COLONS = ("：", ":")
 
 
+def _withdrawn_department(text: str, vocab: Vocabulary) -> tuple[list[str], str] | None:
+    """(departments, text after the colon) of a ``木垒县民政局：`` line, else None.
+
+    The work text may follow the colon on the same line.
+    """
+    if not vocab.starts_department(text):
+        return None
+    cut = min((text.find(c) for c in _COLONS if c in text), default=-1)
+    if cut <= 0:
+        return None
+    departments = text[:cut].split("、")
+    if not all(_name_complete(d, vocab) for d in departments):
+        return None
+    return departments, text[cut + 1:].strip()
+
+
 def parse_withdrawn(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: Fail,
                     width: int) -> dict[str, object]:
     where = make_id("withdrawn", seq)
     category, rest, used = _category("withdrawn", seq, lines, vocab, fail, width)
     name_parts = list(rest)
     i = used
-    while i < len(lines) and not (
-        lines[i].text.endswith("：") and vocab.starts_department(lines[i].text)
-    ):
+    found = None
+    while i < len(lines):
+        found = _withdrawn_department(lines[i].text, vocab)
+        if found is not None:
+            break
         name_parts.append(lines[i].text)
         i += 1
-    if i == len(lines):
+    if found is None:
         fail(lines[0], "no_withdrawn_department", where=where)
     if not name_parts:
         fail(lines[0], "no_name", where=where)
-    departments = lines[i].text[:-1].split("、")
+    departments, after = found
     for d in departments:
-        if not d:
-            fail(lines[i], "bad_department", where=where, text=lines[i].text)
         if d not in vocab.departments:
             vocab.departments.append(d)
-    upper, _ = parse_cells(
-        where, lines[i + 1:], intro_lines(departments, vocab), False, fail, lines[-1]
-    )
+    body = list(lines[i + 1:])
+    if after:
+        body.insert(0, Line(lines[i].no, after))
+    upper, _ = parse_cells(where, body, intro_lines(departments, vocab), False, fail, lines[-1])
     return {
         "seq": seq,
         "category": category,
