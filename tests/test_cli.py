@@ -121,17 +121,74 @@ def test_hostile_queries_are_just_text(cli: Cli, mini_db: Path, query: str) -> N
     assert cli("search", "低保", "-f", "json", db=mini_db).exit_code == 0  # DB intact
 
 
-def test_stdin_batch_carries_the_query(cli: Cli, mini_db: Path) -> None:
-    result = cli("search", "--stdin", db=mini_db, input="低保\n\n火星\n狗\n")
+def test_stdin_batch_answers_every_line_in_order(cli: Cli, mini_db: Path) -> None:
+    """Output lines up with input: a blank line or a query with no result still has its line."""
+    result = cli("search", "--stdin", "-n", "1", db=mini_db, input="低保\n\n火星\n狗\n")
     assert result.exit_code == 0
     lines = [line.split("\t") for line in result.stdout.splitlines()]
-    assert [(f[0], f[1]) for f in lines] == [("低保", "B1"), ("狗", "B2")]
-    assert result.stderr == "共 3 个查询：1 个在清单中没有相关事项。\n"
-    result = cli("search", "--stdin", "-f", "jsonl", db=mini_db, input="低保\n狗\n")
-    assert [json.loads(x)["query"] for x in result.stdout.splitlines()] == ["低保", "狗"]
+    assert [(f[0], f[1]) for f in lines] == [("低保", "B1"), ("", ""), ("火星", ""), ("狗", "B2")]
+    assert {len(f) for f in lines} == {15}  # the query and every search field, empty or not
+    assert result.stderr == (
+        "共 3 个查询：1 个在清单中没有相关事项。它们是：第 3 行“火星”。\n"
+    )
     assert cli("search", "--stdin", db=mini_db, input="火星\n").exit_code == 1
     assert cli("search", "--stdin", db=mini_db, input="\n").exit_code == 2
+    assert cli("search", "--stdin", db=mini_db, input="\n \n").stdout == ""
     assert cli("search", "x", "--stdin", db=mini_db, input="x\n").exit_code == 2
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "json", "jsonl"])
+def test_stdin_batch_formats_line_up(cli: Cli, mini_db: Path, fmt: str) -> None:
+    queries = ["火星", "低保", "", "民政局", "火星"]
+    result = cli("search", "--stdin", "-n", "1", "-f", fmt, db=mini_db,
+                 input="\n".join(queries) + "\n")
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        records = json.loads(result.stdout)
+    elif fmt == "jsonl":
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+    elif fmt == "csv":
+        records = list(csv.DictReader(io.StringIO(result.stdout)))
+    else:
+        records = [{"query": line.split("\t")[0], "id": line.split("\t")[1]}
+                   for line in result.stdout.splitlines()]
+    assert [r["query"] for r in records] == queries
+    assert [bool(r["id"]) for r in records] == [False, True, False, True, False]
+    assert "第 1 行“火星”、第 5 行“火星”" in result.stderr
+
+
+def test_stdin_batch_with_a_larger_limit_repeats_the_query(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "--stdin", "-n", "5", "-f", "jsonl", db=mini_db,
+                 input="民政局\n火星\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) > 2
+    assert [r["query"] for r in records] == ["民政局"] * (len(records) - 1) + ["火星"]
+
+
+def test_stdin_batch_streams(mini_db: Path) -> None:
+    """Each answer is written before the next line is read (a person typing gets replies)."""
+    env = {**os.environ, "DUTYLIST_DB": str(mini_db)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "dutylist", "search", "--stdin", "-n", "1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        text=True, encoding="utf-8",
+    )
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write("低保\n")
+    child.stdin.flush()
+    assert child.stdout.readline().startswith("低保\tB1\t")  # while stdin is still open
+    child.stdin.write("火星\n")
+    child.stdin.flush()
+    assert child.stdout.readline().startswith("火星\t\t")
+    _, err = child.communicate("", timeout=60)
+    assert child.returncode == 0 and "第 2 行“火星”" in err
+
+
+def test_stdin_batch_names_at_most_ten_missing(cli: Cli, mini_db: Path) -> None:
+    result = cli("search", "--stdin", db=mini_db, input="火星\n" * 12 + "低保\n")
+    assert result.exit_code == 0
+    assert result.stderr.count("火星") == 10 and "第 12 行" not in result.stderr
+    assert "共 13 个查询：12 个在清单中没有相关事项" in result.stderr and " 等。" in result.stderr
 
 
 def test_limit(cli: Cli, mini_db: Path) -> None:

@@ -52,7 +52,10 @@ from dutylist.options import (
 from dutylist.render import Output  # evaluated by Typer: commands are annotated with it
 
 if TYPE_CHECKING:
-    pass
+    import sqlite3
+
+    from dutylist.ids import ListKind
+    from dutylist.query import SearchResult
 
 
 class _DutylistGroup(TyperGroup):
@@ -70,7 +73,7 @@ class _DutylistGroup(TyperGroup):
             result = super().invoke(ctx)
             if isinstance(result, Output):
                 code = result.code
-                emit(result)
+                code = emit(result)
             elif isinstance(result, int):
                 code = result
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -155,9 +158,8 @@ def search(
 
     Example: dutylist search 低保 --list basic
     """
-    from dutylist import query as q
     from dutylist.names import former_name_match
-    from dutylist.render import Searches, search_notes
+    from dutylist.render import Batch, Searches, search_notes
     from dutylist.store.schema import load_synonyms
 
     kind = parse_list(list_)
@@ -165,41 +167,76 @@ def search(
     if stdin and query:
         raise UsageError(labels.STDIN_AND_WORDS)
     if stdin:
-        queries = [line.strip() for line in stdin_lines() if line.strip()]
-        if not queries:
-            raise UsageError(labels.STDIN_EMPTY)
-    else:
-        text = " ".join(query or []).strip()
-        if not text:
-            raise UsageError(labels.EMPTY_QUERY_EXAMPLE)
-        queries = [text]
+        renamed = former_name_match(connect(db), department) if department else None
+        notes = [labels.NOTE_RENAMED_SEARCH.format(former=renamed.former, name=renamed.name)
+                 for _ in [renamed] if renamed is not None]
+        lines = _answer_lines(db, kind, category, department, limit, near, out_format)
+        return Output(Batch(lines), out_format, notes=notes, path=path)
+    text = " ".join(query or []).strip()
+    if not text:
+        raise UsageError(labels.EMPTY_QUERY_EXAMPLE)
     conn = connect(db)
-    synonyms = load_synonyms(conn)
-    results = [
-        q.search(
-            conn, text, kind=kind, category=category, department=department,
-            limit=limit or None, synonyms=synonyms, near=near or out_format == "table",
-        )
-        for text in queries
-    ]
-    if not near and out_format != "table":
-        for result in results:  # a pipeline reading row 1 never gets a near miss
-            if result.verdict != "found":
-                result.rows = []
-    found = any(result.verdict == "found" for result in results)
-    notes = search_notes(results, batch=stdin)
-    for named in dict.fromkeys((*queries[:1], department) if not stdin else (department,)):
+    result = _answer(conn, text, kind, category, department, limit, near, out_format,
+                     load_synonyms(conn))
+    notes = search_notes([result])
+    for named in dict.fromkeys((text, department)):
         renamed = former_name_match(conn, named) if named else None
         if renamed is not None:
             notes.insert(0, labels.NOTE_RENAMED_SEARCH.format(former=renamed.former,
                                                                name=renamed.name))
-    return Output(
-        Searches(results, batch=stdin),
-        out_format,
-        EXIT_OK if found else EXIT_NOT_FOUND,
-        notes,
-        path,
+    found = result.verdict == "found"
+    return Output(Searches([result]), out_format, EXIT_OK if found else EXIT_NOT_FOUND, notes,
+                  path)
+
+
+def _answer(
+    conn: sqlite3.Connection, text: str, kind: ListKind | None, category: str | None,
+    department: str | None, limit: int, near: bool, out_format: str,
+    synonyms: dict[str, list[str]],
+) -> SearchResult:
+    """One query's result; a pipeline reading row 1 never gets a near miss (without --near)."""
+    from dutylist import query as q
+
+    result = q.search(
+        conn, text, kind=kind, category=category, department=department,
+        limit=limit or None, synonyms=synonyms, near=near or out_format == "table",
     )
+    if not near and out_format != "table" and result.verdict != "found":
+        result.rows = []
+    return result
+
+
+def _answer_lines(
+    db: str | None, kind: ListKind | None, category: str | None, department: str | None,
+    limit: int, near: bool, out_format: str,
+) -> Iterator[tuple[int, SearchResult | None]]:
+    """``--stdin``: each line's result in input order, read and answered one at a time.
+
+    A blank line is answered with None (an empty record), except before the first
+    query: input with no query at all is a usage error, with nothing written.
+    """
+    from dutylist.store.schema import load_synonyms
+
+    conn = connect(db)
+    synonyms = load_synonyms(conn)
+    blank_before = 0
+    seen = False
+    for number, line in enumerate(stdin_lines(), start=1):
+        text = line.strip()
+        if not text:
+            if seen:
+                yield number, None
+            else:
+                blank_before += 1
+            continue
+        if not seen:
+            seen = True
+            for blank in range(1, blank_before + 1):
+                yield blank, None
+        yield number, _answer(conn, text, kind, category, department, limit, near, out_format,
+                              synonyms)
+    if not seen:
+        raise UsageError(labels.STDIN_EMPTY)
 
 
 def stdin_lines() -> Iterator[str]:

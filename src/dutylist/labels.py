@@ -253,9 +253,18 @@ STDIN_LINE_UNDECODABLE: Final = (
     "警告：标准输入第 {number} 行既不是 UTF-8 也不是 GBK 编码，无法识别的字节已显示为 �"
     "（可用记事本“另存为”UTF-8 编码）。"
 )
-UNKNOWN_LIST: Final = "未知的清单 {kind!r}（应为 basic、coordinated 或 withdrawn）"
-BAD_LIST: Final = "{value!r}：应为 basic、coordinated 或 withdrawn"
-BAD_FORMAT: Final = "{value!r}：应为 {formats} 之一"
+UNKNOWN_LIST: Final = "未知的清单 {kind!r}；可用：{forms}"
+BAD_LIST: Final = "{value!r} 不是清单名；可用：{forms}（不分大小写）"
+BAD_FORMAT: Final = "{value!r} 不是输出格式；可用：{formats}（不分大小写）"
+
+
+def list_forms() -> str:
+    """Every spelling ``--list`` accepts, grouped by list: ``basic（b、基本、基本履职事项）、…``."""
+    groups: dict[str, list[str]] = {}
+    for name, kind in LIST_NAMES.items():
+        if name != kind:
+            groups.setdefault(kind, []).append(name)
+    return SEP.join(f"{kind}（{SEP.join(names)}）" for kind, names in groups.items())
 EMPTY_CATEGORY: Final = "事项类别不能为空"
 AMBIGUOUS_CATEGORY: Final = "事项类别“{text}”不明确，可能是：{choices}"
 UNKNOWN_CATEGORY: Final = "没有事项类别“{text}”{suggestion}"
@@ -275,6 +284,10 @@ NOTE_SUGGESTION: Final = "您是不是要找：{suggestion}？"
 NOTE_MORE: Final = "提示：共 {total} 条，显示前 {shown} 条（用 --limit 0 看全部）。"
 NOTE_NOTHING_FOUND: Final = "清单中没有与“{query}”相关的事项。"
 NOTE_BATCH: Final = "共 {count} 个查询：{missing} 个在清单中没有相关事项。"
+BATCH_NOTHING: Final = "第 {number} 行“{query}”：清单中没有相关事项"
+NOTE_BATCH_MISSING: Final = "它们是：{lines}{more}。"
+NOTE_BATCH_LINE: Final = "第 {number} 行“{query}”"
+NOTE_BATCH_MORE: Final = " 等"
 NOTE_RENAMED: Final = "提示：{former} 已更名为 {name}（原名 {former}），以下是 {name} 的事项。"
 NOTE_RENAMED_SEARCH: Final = "提示：{former} 已更名为 {name}（原名 {former}）。"
 NOTE_NO_MATCHING_ITEMS: Final = "没有符合条件的事项。"

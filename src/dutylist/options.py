@@ -43,7 +43,7 @@ def parse_list(value: str | None) -> ListKind | None:
         return None
     kind = labels.LIST_NAMES.get(value.strip().lower())
     if kind is None:
-        raise typer.BadParameter(labels.BAD_LIST.format(value=value))
+        raise typer.BadParameter(labels.BAD_LIST.format(value=value, forms=labels.list_forms()))
     return kind
 
 

@@ -171,7 +171,7 @@ def _filters(
     params: dict[str, Any] = {}
     if kind is not None:
         if kind not in LIST_KINDS:
-            raise UsageError(labels.UNKNOWN_LIST.format(kind=kind))
+            raise UsageError(labels.UNKNOWN_LIST.format(kind=kind, forms=labels.list_forms()))
         where.append("d.list = :kind")
         params["kind"] = kind
     if category is not None:
@@ -310,6 +310,9 @@ def search(
     """
     if not query.strip():
         raise UsageError(labels.EMPTY_QUERY)
+    by_id = _by_id(conn, query, kind, category, department)
+    if by_id is not None:
+        return by_id
     if synonyms is None:
         synonyms = load_synonyms(conn)
     words = lexicon_of(conn)
@@ -375,6 +378,29 @@ def search(
     result.words = used.words
     _add_matches(conn, result.rows, used, blocks)
     return result
+
+
+def _by_id(
+    conn: sqlite3.Connection,
+    query: str,
+    kind: ListKind | None,
+    category: str | None,
+    department: str | None,
+) -> SearchResult | None:
+    """A query that is an item id (C16, c16, ｃ１６, C-016) finds that item, and only it:
+    an id names one item, the most precise query there is. None when the query is
+    not an id or no such item passes the filters (then it is searched as text)."""
+    parsed_id = parse_id(query)
+    if parsed_id is None:
+        return None
+    where, params = _filters(conn, kind, category, department)
+    params["duty_id"] = make_id(*parsed_id)
+    sql = f"{_ROW_SELECT} FROM duties d{_where(['d.id = :duty_id', *where])}"
+    rows = _rows(conn, conn.execute(sql, params).fetchall())
+    if not rows:
+        return None
+    rows[0].matched_in, rows[0].matched = "id", rows[0].id
+    return SearchResult(query=query, rows=rows, verdict="found", total=1)
 
 
 _Found = tuple[list[DutyRow], int, bool]

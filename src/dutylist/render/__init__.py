@@ -10,13 +10,13 @@ through ``render.diff``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from dutylist import labels
-from dutylist.errors import EXIT_OK, note
+from dutylist.errors import EXIT_NOT_FOUND, EXIT_OK, note
 
 if TYPE_CHECKING:
     from dutylist.ids import ListKind
@@ -46,6 +46,50 @@ class Searches:
 
     results: Sequence[SearchResult]
     batch: bool = False
+
+
+@dataclass
+class Batch:
+    """``--stdin``: every input line answered in turn, written as soon as it is found.
+
+    ``lines`` yields ``(line number, result)``; the result is None for a blank
+    line (answered with an empty record, so output lines up with input). While
+    it is written, the batch counts what the summary note needs, and keeps only
+    the first ``MISSING_NAMED`` queries without a result: memory does not grow
+    with the number of queries.
+    """
+
+    lines: Iterable[tuple[int, SearchResult | None]]
+    queries: int = 0
+    found: int = 0
+    missing: int = 0
+    missing_named: list[tuple[int, str]] = field(default_factory=list)
+
+    MISSING_NAMED = 10
+
+    def __iter__(self) -> Iterator[tuple[int, SearchResult | None]]:
+        for number, result in self.lines:
+            if result is not None:
+                self.queries += 1
+                if result.verdict == "found":
+                    self.found += 1
+                else:
+                    self.missing += 1
+                    if len(self.missing_named) < self.MISSING_NAMED:
+                        self.missing_named.append((number, result.query))
+            yield number, result
+
+    def notes(self) -> list[str]:
+        """One summary line: counts, then which lines found nothing."""
+        line = labels.NOTE_BATCH.format(count=self.queries, missing=self.missing)
+        if self.missing_named:
+            named = labels.SEP.join(
+                labels.NOTE_BATCH_LINE.format(number=number, query=labels.shorten(query, 12))
+                for number, query in self.missing_named
+            )
+            more = labels.NOTE_BATCH_MORE if self.missing > len(self.missing_named) else ""
+            line += labels.NOTE_BATCH_MISSING.format(lines=named, more=more)
+        return [line]
 
 
 @dataclass(frozen=True)
@@ -91,7 +135,7 @@ class Diff:
     diff: CatalogDiff
 
 
-Payload: TypeAlias = "Searches | Rows | Counts | Detail | Export | Info | Diff"
+Payload: TypeAlias = "Searches | Batch | Rows | Counts | Detail | Export | Info | Diff"
 
 
 @dataclass(frozen=True)
@@ -106,15 +150,12 @@ class Output:
     """Write to this file (``-o``) instead of stdout."""
 
 
-def search_notes(results: Sequence[SearchResult], *, batch: bool = False) -> list[str]:
+def search_notes(results: Sequence[SearchResult]) -> list[str]:
     """What the rows alone do not say (for stderr): a cut query, a correction, "not in the
     list", near misses, more rows.
 
-    A batch (``--stdin``) gets one line of totals instead.
+    A batch (``--stdin``) gets one line of totals instead: ``Batch.notes``.
     """
-    if batch:
-        missing = sum(1 for result in results if result.verdict != "found")
-        return [labels.NOTE_BATCH.format(count=len(results), missing=missing)]
     (result,) = results
     from dutylist.textsearch import MAX_QUERY_CHARS
 
@@ -134,16 +175,24 @@ def search_notes(results: Sequence[SearchResult], *, batch: bool = False) -> lis
     return notes
 
 
-def emit(output: Output, out: TextIO | None = None) -> None:
-    """Write an output: the data on stdout (flushed), then the notes on stderr."""
+def emit(output: Output, out: TextIO | None = None) -> int:
+    """Write an output: the data on stdout (flushed), then the notes on stderr.
+
+    Returns the exit code: the output's, or for a ``Batch`` (known only once
+    every line is answered) 0 when any query found something, else 1.
+    """
     if output.path is not None:
         from dutylist.render.files import write_file
 
-        write_file(output.payload, output.fmt, output.path)
+        payload = output.payload
+        if isinstance(payload, Batch):  # a file is written whole: gather the batch first
+            from dutylist.query import SearchResult
+
+            gathered = [r or SearchResult(query="", rows=[]) for _, r in payload]
+            payload = Searches(gathered, batch=True)
+        write_file(payload, output.fmt, output.path)
         note(labels.NOTE_WRITTEN.format(path=output.path))
-        for line in output.notes:
-            note(line)
-        return
+        return _notes(output)
     out = out or sys.stdout
     if output.fmt in ITEM_FORMATS and isinstance(output.payload, Detail):
         from dutylist.render import sheet
@@ -160,5 +209,16 @@ def emit(output: Output, out: TextIO | None = None) -> None:
 
         write_payload(output.payload, output.fmt, out)
     out.flush()  # the notes follow the results on a terminal
-    for line in output.notes:
+    return _notes(output)
+
+
+def _notes(output: Output) -> int:
+    """Write the notes that follow the data; the exit code (a batch's is known only now)."""
+    notes = list(output.notes)
+    code = output.code
+    if isinstance(output.payload, Batch):
+        notes += output.payload.notes()
+        code = EXIT_OK if output.payload.found else EXIT_NOT_FOUND
+    for line in notes:
         note(line)
+    return code

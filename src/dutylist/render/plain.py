@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dutylist import labels
-from dutylist.render import Counts, Detail, Diff, Info, Payload, Rows, Searches
+from dutylist.render import Batch, Counts, Detail, Diff, Info, Payload, Rows, Searches
 
 if TYPE_CHECKING:
     from dutylist.query import BlockView, DutyDetail, DutyRow, SearchResult
@@ -59,6 +59,50 @@ def write_records(
             out.write("\t".join(cell(record.get(f)) for f in fields) + "\n")
     else:  # pragma: no cover - the CLI checks formats
         raise ValueError(fmt)
+
+
+def stream_records(
+    groups: Iterable[Sequence[dict[str, Any]]], fields: Sequence[str], fmt: str, out: TextIO
+) -> None:
+    """Write groups of records as they come, flushing after each group (``--stdin``).
+
+    The same text as ``write_records`` of all the records, without holding them:
+    json is one array, opened before the first record and closed after the last.
+    """
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore",
+                                lineterminator="\r\n")
+        writer.writeheader()
+    first = True
+    for records in groups:
+        for record in records:
+            if fmt == "json":
+                text = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+                out.write(("[\n  " if first else ",\n  ") + text)
+            elif fmt == "jsonl":
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            elif fmt == "csv":
+                writer.writerow({f: cell(record.get(f)) for f in fields})
+            else:
+                out.write("\t".join(cell(record.get(f)) for f in fields) + "\n")
+            first = False
+        out.flush()
+    if fmt == "json":
+        out.write("[]\n" if first else "\n]\n")
+
+
+def batch_records(batch: Batch) -> Iterator[list[dict[str, Any]]]:
+    """``--stdin``: for every input line, its rows, each carrying the query; a query with
+    no result (or a blank line) is one record of the query and empty fields."""
+    empty = dict.fromkeys(SEARCH_FIELDS)
+    for _number, result in batch:
+        if result is None:
+            yield [{"query": "", **empty}]
+        elif not result.rows:
+            yield [{"query": result.query, **empty, "verdict": result.verdict,
+                    "suggestion": result.suggestion}]
+        else:
+            yield search_records(result, with_query=True)
 
 
 def _write_object(data: dict[str, Any], fmt: str, out: TextIO) -> None:
@@ -164,7 +208,9 @@ def _write_info(info: dict[str, Any], fmt: str, out: TextIO) -> None:
 
 def write_payload(payload: Payload, fmt: str, out: TextIO) -> None:
     """Any command's payload in a plain format."""
-    if isinstance(payload, Searches):
+    if isinstance(payload, Batch):
+        stream_records(batch_records(payload), ["query", *SEARCH_FIELDS], fmt, out)
+    elif isinstance(payload, Searches):
         records = [
             record
             for result in payload.results

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from dutylist import labels
 from dutylist.ids import LIST_KINDS
-from dutylist.render import Counts, Detail, Diff, Info, Payload, Rows, Searches
+from dutylist.render import Batch, Counts, Detail, Diff, Info, Payload, Rows, Searches
 from dutylist.render.plain import cell
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def duty_table(
         ]
         if show_matched:
             where = _matched_in_title(row)
-            matched = "" if row.matched_in == "name" else (row.matched or "")
+            matched = "" if row.matched_in in ("name", "id") else (row.matched or "")
             text = _highlighted(matched, words)
             if matched and where:
                 text = _highlighted(f"［{where}］{matched}", words)
@@ -102,7 +102,7 @@ def print_search(results: Iterable[SearchResult], console: Console) -> None:
         template = labels.SEARCH_PARTIAL_TITLE if result.partial else labels.SEARCH_TITLE
         title = template.format(query=labels.shorten(result.query))
         # The matched text is worth a column only when something matched outside the name.
-        show_matched = any(row.matched_in not in (None, "name") for row in result.rows)
+        show_matched = any(row.matched_in not in (None, "name", "id") for row in result.rows)
         console.print(
             duty_table(result.rows, words=result.words, title=title, show_matched=show_matched)
         )
@@ -251,7 +251,17 @@ def _matched_in_title(row: DutyRow) -> str:
 
 def print_payload(payload: Payload, console: Console) -> None:
     """Any command's payload as a table (or, for a diff, coloured lines)."""
-    if isinstance(payload, Searches):
+    if isinstance(payload, Batch):
+        for number, result in payload:
+            if result is None:
+                continue
+            if result.rows:
+                print_search([result], console)
+            else:
+                console.print(_plain(labels.BATCH_NOTHING.format(
+                    number=number, query=labels.shorten(result.query))))
+            console.file.flush()
+    elif isinstance(payload, Searches):
         shown = [result for result in payload.results if result.rows]
         if shown:
             print_search(shown, console)
