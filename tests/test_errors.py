@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,15 @@ def test_a_bug_inside_a_command_is_one_line_and_exit_70(
     assert cli.run(["search", "低保", "--db", str(mini_db)]) == EXIT_INTERNAL
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("内部错误：RuntimeError: boom")
+
+
+def test_main_exits_with_the_decided_code(
+    mini_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv, code in ((["search", "低保"], EXIT_OK), (["search", "火星人"], EXIT_NOT_FOUND),
+                       (["show-steps", "Z9"], EXIT_USAGE)):
+        monkeypatch.setattr(sys, "argv", ["dutylist", *argv, "--db", str(mini_db)])
+        with pytest.raises(SystemExit) as stop:
+            cli.main()
+        assert stop.value.code == code, argv
+    assert "Traceback" not in capsys.readouterr().err
