@@ -588,20 +588,32 @@ BASELINE_LOOP = textwrap.dedent(
 )
 
 
+# Runs a command and writes its peak RSS (KiB) to a file. The command is forked
+# from this small process, not from the bench, whose memory Linux would count in
+# the child's peak (the high-water mark survives fork and exec).
+_PEAK_RSS_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[2:]).returncode\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
+
+
 def _timed_child(
     command: list[str], stdin_path: Path, env: dict[str, str], cwd: Path
 ) -> tuple[float, float, int]:
     """(wall ms, peak RSS MiB, exit code) of one child process reading ``stdin_path``."""
+    peak_file = cwd / "peak_rss.txt"
+    wrapped = [sys.executable, "-c", _PEAK_RSS_WRAPPER, str(peak_file), *command]
     with open(stdin_path, "rb") as stdin:
         start = time.perf_counter()
-        child = subprocess.Popen(
-            command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=env, cwd=cwd,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
+        code = subprocess.run(
+            wrapped, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, cwd=cwd, check=False,
+        ).returncode
         elapsed = (time.perf_counter() - start) * 1000
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, child.returncode
+    return elapsed, int(peak_file.read_text(encoding="ascii")) / 1024, code
 
 
 def bench_batch(db_path: Path, workdir: Path, lines: int, rounds: int) -> dict[str, Any]:

@@ -34,6 +34,7 @@ MAX_TERMS = 16
 """At most this many whitespace-separated words of a query are used."""
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Fold width and case: full-width ``ＡＰＰ１`` becomes ``app1``."""
     return unicodedata.normalize("NFKC", text).lower()
