@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from dutylist import vocab
-from dutylist.model import Catalog
+from dutylist.model import Catalog, Duty
 from dutylist.textsearch import normalize, segments
 
 MAX_READINGS = 3
@@ -39,7 +39,10 @@ def word_keys(word: str) -> tuple[str, str]:
     other characters without a reading are dropped.
     """
     full = lazy_pinyin(word, style=Style.NORMAL, errors="default")
-    first = lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")
+    if len(full) == len(word):  # one syllable per character: initials are first letters
+        first = [syllable[:1] for syllable in full]
+    else:  # Latin or digits inside: let pypinyin keep them whole
+        first = lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")
     return "".join(map(_clean, full)), "".join(map(_clean, first))
 
 
@@ -65,6 +68,9 @@ def char_readings(extra: Iterable[str] = ()) -> Iterator[tuple[str, str]]:
         if unique:
             yield char, " ".join(unique[:MAX_READINGS])
 
+
+MAX_SAMPLE_ITEMS = 1_000
+"""The vocabulary is read from at most about this many items, spread over the list."""
 
 MAX_NAME_WORD = 12
 """Item names up to this many characters are words of the vocabulary themselves."""
@@ -104,16 +110,27 @@ def vocabulary_tables(
         for target in targets:
             seed(target, vocab.WEIGHT_SYNONYM_TARGET)
     duties = catalog.duties()
-    for duty in duties:
-        seed(duty.category, vocab.WEIGHT_CATEGORY)
+    for category in {duty.category for duty in duties}:
+        seed(category, vocab.WEIGHT_CATEGORY)
+    # The items read for the vocabulary: a county's worth of lists repeats the same
+    # words, so at most about MAX_SAMPLE_ITEMS items, spread over the whole list,
+    # and at most vocab.SAMPLE_CHARS characters of text are read.
+    stride = -(-len(duties) // MAX_SAMPLE_ITEMS)
+    sample: list[Duty] = []
+    budget = vocab.SAMPLE_CHARS
+    for duty in duties[::stride]:
+        if budget <= 0:
+            break
+        sample.append(duty)
+        budget -= len(duty.name) + sum(map(len, duty.body_texts()))
     texts = (
         text
-        for duty in duties
+        for duty in sample
         for text in (duty.name, *duty.departments, *duty.body_texts())
     )
     words = vocab.extract((normalize(t) for t in texts), seeds=seeds)
-    for duty in duties:
-        name = "".join(segments(duty.name))
+    for name in {duty.name for duty in sample}:
+        name = "".join(segments(name))
         if 2 <= len(name) <= MAX_NAME_WORD and not name.isascii():
             words[name] = max(words.get(name, 0), vocab.WEIGHT_NAME)
     keys: list[tuple[str, str, int]] = []

@@ -31,7 +31,7 @@ MAX_WORD = 6
 MAX_LOOKUP = 12
 """Longest substring of a query looked up in the vocabulary (department names are long)."""
 
-SAMPLE_CHARS = 600_000
+SAMPLE_CHARS = 500_000
 """Words are taken from at most this many characters of distinct text (a county's
 worth of lists repeats the same vocabulary; segmenting all of it would only cost time)."""
 
