@@ -1,12 +1,11 @@
 """The document's own vocabulary: which character runs are words (pure, standard library).
 
 Chinese has no spaces, and FTS5 does not segment it, so the words of the
-list are found statistically at build time (:func:`extract`): a run of 2–6
-characters that recurs and is preceded and followed by varied characters
-(its *accessor variety*, Feng et al. 2004) is a word of the document.
-Department names, synonym keys and targets and the categories are words by
-definition. The vocabulary is stored in the database with a weight, and used
-at query time:
+list are found at build time (:func:`extract`): the text is cut by jieba's
+dictionary segmentation (the field's standard segmenter; build time only),
+and department names, synonym keys and targets and the categories are words
+by definition. The vocabulary is stored in the database with a weight, and
+used at query time:
 
 * :func:`segment` cuts a spoken question (我家狗咬人了找谁) into the words the
   vocabulary knows, by forward and backward maximum matching, and drops the
