@@ -36,7 +36,7 @@ def test_every_command_is_listed() -> None:
 def test_every_command_has_help(cli: Cli, command: str) -> None:
     result = cli(command, "--help")
     assert result.exit_code == 0, result.output
-    assert "Example: dutylist " + command in result.stdout
+    assert "示例：dutylist " + command in result.stdout
     click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
     assert click_command.help and click_command.help.strip()
     for param in click_command.params:

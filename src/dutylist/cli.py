@@ -16,7 +16,7 @@ need them, so a piped search starts as fast as a bare Typer program.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,6 +25,7 @@ from typer.core import TyperGroup
 
 from dutylist import labels
 from dutylist.cli_revise import app as revise_app
+from dutylist.cliformat import ChineseHelp, ChineseTyper
 from dutylist.errors import (
     EXIT_NOT_FOUND,
     EXIT_OK,
@@ -58,12 +59,34 @@ if TYPE_CHECKING:
     from dutylist.query import SearchResult
 
 
-class _DutylistGroup(TyperGroup):
+class _DutylistGroup(ChineseHelp, TyperGroup):
     """Runs a command, writes the ``Output`` it returns, and maps any error through ``handle``.
 
     A non-zero exit code becomes ``typer.Exit`` so it holds under ``CliRunner``
     and ``main`` alike; a closed pipe ends with the code the command decided.
+    Usage errors go through ``handle`` too (in Chinese), also in standalone mode.
     """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+        except (typer.Abort, typer.TyperException) as error:
+            if not standalone_mode:
+                raise
+            sys.exit(handle(error))
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else EXIT_OK)
+        return result
 
     def invoke(self, ctx: Any) -> Any:
         from dutylist.render import emit
@@ -87,7 +110,7 @@ class _DutylistGroup(TyperGroup):
         return code
 
 
-app = typer.Typer(
+app = ChineseTyper(
     cls=_DutylistGroup,
     help=labels.APP_HELP,
     no_args_is_help=True,
@@ -114,7 +137,7 @@ def _root(
         typer.Option(
             "--version",
             "-V",
-            help="显示版本并退出。Show the version and exit.",
+            help="显示版本并退出。",
             callback=_version_callback,
             is_eager=True,
         ),
@@ -135,7 +158,7 @@ def search(
         ),
     ] = None,
     stdin: Annotated[
-        bool, typer.Option("--stdin", help="从标准输入读查询，每行一个。One query per line.")
+        bool, typer.Option("--stdin", help="从标准输入读查询，每行一个（UTF-8 或 GBK 均可）。")
     ] = False,
     list_: ListOption = None,
     category: CategoryOption = None,
@@ -156,7 +179,7 @@ def search(
 ) -> Output:
     """按关键词搜索事项（名称、部门、步骤），最相关的在前。
 
-    Example: dutylist search 低保 --list basic
+    示例：dutylist search 低保 --list basic
     """
     from dutylist.names import former_name_match
     from dutylist.render import Batch, Searches, search_notes
@@ -270,7 +293,7 @@ def filter_by_category(
 ) -> Output:
     """按事项类别列出事项；不写类别时列出所有类别及数量。
 
-    Example: dutylist filter-by-category 民生服务 --list coordinated
+    示例：dutylist filter-by-category 民生服务 --list coordinated
     """
     return _filter("category", category, list_, output_format(fmt, output), db)
 
@@ -293,7 +316,7 @@ def filter_by_department(
 ) -> Output:
     """按对应上级部门 / 承接部门列出事项；不写部门时列出所有部门及数量。
 
-    Example: dutylist filter-by-department 民政局
+    示例：dutylist filter-by-department 民政局
     """
     return _filter("department", department, list_, output_format(fmt, output), db)
 
@@ -350,7 +373,7 @@ def show_steps(
 
     用 -o 指引.html 得到可打印（A4）的办事指引，用 --format text 得到便于粘贴的纯文本。
 
-    Example: dutylist show-steps C16
+    示例：dutylist show-steps C16
     """
     from dutylist import query as q
     from dutylist.render import Detail
@@ -381,7 +404,7 @@ def export(
 ) -> Output:
     """把整个清单导出为文件，例如 Excel / WPS 工作簿。
 
-    Example: dutylist export 履职事项清单.xlsx
+    示例：dutylist export 履职事项清单.xlsx
     """
     from dutylist import query as q
     from dutylist.ids import LIST_KINDS
@@ -407,7 +430,7 @@ def info(
 ) -> Output:
     """显示正在使用的数据库：位置、来源、版本与各清单事项数。
 
-    Example: dutylist info
+    示例：dutylist info
     """
     from dutylist import query as q
     from dutylist.paths import locate_database

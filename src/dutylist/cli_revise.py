@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dutylist import labels
+from dutylist.cliformat import ChineseTyper
 from dutylist.errors import (
     EXIT_NOT_FOUND,
     EXIT_OK,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from dutylist.revisions.types import CatalogDiff
     from dutylist.source import Loaded
 
-app = typer.Typer()
+app = ChineseTyper()
 
 
 # ---------------------------------------------------------------- build
@@ -49,7 +50,7 @@ def build(
 ) -> int:
     """校验清单 YAML 并编译为可搜索的数据库（原数据库保留为备份）。
 
-    Example: dutylist build data/duties.yaml
+    示例：dutylist build data/duties.yaml
     """
     from dutylist.paths import build_target
     from dutylist.revisions import load_previous
@@ -173,7 +174,7 @@ def import_(
 
     无法归属的文字会报错并指出原文行号，不会并入步骤；结果与 build 的校验相同。
 
-    Example: dutylist import data/source/danangou_duty_list.txt --version 2026.1
+    示例：dutylist import data/source/danangou_duty_list.txt --version 2026.1
     """
     from dutylist.importer.run import import_file
     from dutylist.revisions import diff_catalogs
@@ -212,7 +213,7 @@ def validate(
 ) -> int:
     """只校验清单 YAML（与 build 的检查相同），不写任何文件。
 
-    Example: dutylist validate data/duties.yaml
+    示例：dutylist validate data/duties.yaml
     """
     from dutylist.paths import build_target
     from dutylist.revisions import load_previous
@@ -251,7 +252,7 @@ def diff(
     field、label、where、old、new）；不指定格式时在终端显示彩色对比，管道中为带
     [-删除-]{+新增+} 标记的文字。退出码与 diff 相同：0 无变化，1 有变化，2 出错。
 
-    Example: dutylist diff ~/.local/share/dutylist/duties.db data/duties.yaml
+    示例：dutylist diff ~/.local/share/dutylist/duties.db data/duties.yaml
     """
     from dutylist import revisions
     from dutylist.render import Diff
@@ -270,7 +271,7 @@ def diff(
 def restore(db: DbOption = None) -> int:
     """用 build 保留的备份恢复上一个数据库（当前数据库与备份互换）。
 
-    Example: dutylist restore
+    示例：dutylist restore
     """
     from dutylist.paths import build_target
     from dutylist.store.restore import restore_backup

@@ -97,12 +97,15 @@ def handle(error: BaseException, *, result_code: int = EXIT_OK) -> int:
     if isinstance(error, KeyboardInterrupt):
         return EXIT_INTERRUPTED
     if isinstance(error, typer.TyperException):  # click's usage errors (bad option, ...)
-        show = getattr(error, "show", None)
-        if show is not None:
-            show()
+        from dutylist.cliformat import usage_error_lines
+
+        ctx = getattr(error, "ctx", None)
+        if type(error).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help(), err=True)
         else:
-            note(labels.ERROR_LINE.format(message=error.format_message()))
-        return error.exit_code
+            for line in usage_error_lines(error):
+                note(line)
+        return int(getattr(error, "exit_code", EXIT_USAGE))
     if isinstance(error, OSError):
         note(labels.ERROR_LINE.format(message=error))
         return EXIT_DATABASE

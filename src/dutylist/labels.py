@@ -360,10 +360,54 @@ SYNONYM_TARGET_NOT_FOUND: Final = "同义词 {word!r} 的 {target!r} 在清单�
 
 APP_HELP: Final = """查询 大南沟乌孜别克族乡（木垒县）履职事项清单：这件事是谁的职责，具体怎么做。
 
-Search the official duty list (履职事项清单) of 大南沟乌孜别克族乡, 木垒县.
-
-Example: dutylist search 低保
+示例：dutylist search 低保
 """
+
+# ---------------------------------------------------------------- help and usage errors
+# Click's own words, written by ``cliformat`` (Click would print them in English).
+
+USAGE: Final = "用法：{usage}"
+USAGE_OPTIONS: Final = "[选项]"
+USAGE_COMMAND: Final = "命令 [参数]..."
+HELP_ARGUMENTS: Final = "参数："
+HELP_OPTIONS: Final = "选项："
+HELP_COMMANDS: Final = "命令："
+HELP_DEFAULT: Final = "默认：{default}"
+HELP_RANGE: Final = "{low} 到 {high} 之间"
+HELP_AT_LEAST: Final = "不小于 {low}"
+HELP_AT_MOST: Final = "不大于 {high}"
+HELP_REQUIRED: Final = "必填"
+HELP_EXTRAS: Final = "（{extras}）"
+HELP_HINT: Final = "查看用法：{command} --help"
+METAVARS: Final = {
+    "QUERY": "查询词", "ID": "编号", "LIST": "清单", "FORMAT": "格式", "N": "条数",
+    "PATH": "路径", "FILE": "文件", "CATEGORY": "事项类别", "DEPARTMENT": "部门",
+    "SOURCE": "清单YAML", "OLD": "旧版本", "NEW": "新版本", "OFFICIAL_TEXT": "官方文本",
+    "TEXT": "官方文本", "synonyms": "文件", "output": "文件", "previous": "文件",
+    "doc_number": "文号", "date": "日期", "version": "版本",
+}
+"""Placeholders in help and usage: the English metavar (or parameter name) -> Chinese."""
+METAVAR_VALUE: Final = "值"
+BUILTIN_OPTION_HELP: Final = {
+    "help": "显示本帮助并退出。",
+    "install_completion": "为当前 shell 安装命令补全（Tab 补全命令、类别和部门）。",
+    "show_completion": "显示当前 shell 的补全脚本，以便复制或自行安装。",
+}
+"""Help of the options Typer adds itself."""
+HINT_ARGUMENT: Final = "参数“{name}”"
+HINT_OPTION: Final = "选项 {name}"
+ERR_MISSING: Final = "缺少{hint}"
+ERR_NO_SUCH_OPTION: Final = "没有选项 {name}"
+ERR_NEEDS_VALUE: Final = "选项 {name} 后面要跟一个值"
+ERR_OPTION_USAGE: Final = "选项 {name} 的用法不对"
+ERR_ARGUMENT_USAGE: Final = "参数的用法不对"
+ERR_BAD_VALUE: Final = "{hint}：{problem}"
+ERR_NOT_INTEGER: Final = "应为整数"
+ERR_NOT_NUMBER: Final = "应为数字"
+ERR_INVALID: Final = "无法识别"
+ERR_NO_SUCH_COMMAND: Final = "没有命令“{name}”"
+ERR_EXTRA_ARGUMENTS: Final = "多余的参数：{args}"
+ERR_MISSING_COMMAND: Final = "缺少命令"
 
 # ---------------------------------------------------------------- import (official text -> YAML)
 

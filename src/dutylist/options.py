@@ -109,7 +109,7 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="使用的数据库文件（也可用环境变量 DUTYLIST_DB）。Database file to read.",
+        help="使用的数据库文件（也可用环境变量 DUTYLIST_DB）。",
         metavar="PATH",
         show_default=False,
     ),

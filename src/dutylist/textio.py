@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, TextIO
 
@@ -102,3 +103,14 @@ def decode_lines(
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
     yield from rest
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal or a spreadsheet cell: East Asian wide and
+    full-width characters count two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width

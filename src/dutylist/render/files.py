@@ -17,7 +17,6 @@ import csv
 import json
 import os
 import tempfile
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 from dutylist import labels
 from dutylist.errors import UsageError
 from dutylist.render import Counts, Detail, Export, Info, Payload, Rows, Searches
+from dutylist.textio import display_width
 
 if TYPE_CHECKING:
     from dutylist.query import DutyDetail, DutyRow
@@ -260,11 +260,6 @@ def write_excel_csv(sheet: Sheet, out: IO[bytes]) -> None:
     writer.writerow(sheet.headers)
     writer.writerows(sheet.rows)
     out.write(text.getvalue().encode("utf-8-sig"))
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes: East Asian wide and full-width characters count as two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 MAX_COLUMN_WIDTH = 60
