@@ -378,3 +378,14 @@ def test_page_footer_sharing_a_line_with_text(base: dict[str, Any]) -> None:
     data = import_text(ed.text(), shown="x").data
     assert data == base
     fidelity.check_edition(ed.text(), data)
+
+
+def test_department_cut_after_a_character_that_also_ends_names() -> None:
+    # 木垒县人力资源和社会 / 保障局, before any item has named that department
+    ed = Edition()
+    ed.insert("coordinated", 0, ["0 党的建设 新增事项", "木垒县水利局、木垒县人力资源和社会",
+                                 *COORDINATED_HEADER, "保障局", "1.上级一步。", "乡镇一段。"])
+    data = import_text(ed.text(), shown="x").data
+    fidelity.check_edition(ed.text(), data)
+    c1 = data["lists"]["coordinated"]["items"][0]
+    assert c1["departments"] == ["木垒县水利局", "木垒县人力资源和社会保障局"]

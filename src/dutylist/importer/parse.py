@@ -195,12 +195,11 @@ def _continues_department(dept: str, prev: str, s: str, vocab: Vocabulary) -> bo
         return False
     if not _name_complete(dept, vocab):
         return True
-    return (
-        len(prev) == _DEPT_WIDTH
-        and len(s) <= _DEPT_WIDTH
-        and not s.startswith(("县", "州"))
-        and not (set(s) & _PUNCT)
-    )
+    if s.startswith(("县", "州")) or set(s) & _PUNCT or len(s) > _DEPT_WIDTH:
+        return False
+    # the previous line filled the column (木垒县委社会 / 工作部), or this short line is
+    # the tail of a name cut after a character that also ends names (…社会 / 保障局)
+    return len(prev) == _DEPT_WIDTH or s[-1] in _NAME_ENDS
 
 
 def _reads_as_department(text: str, vocab: Vocabulary) -> bool:
