@@ -130,7 +130,7 @@ def test_errors_name_the_source_line_and_exit_2(checkout: Path, monkeypatch: pyt
     bad.write_text("说明文字\n" + base_text(), encoding="utf-8")
     assert _main(monkeypatch, "import", str(bad), "-o", "x.yaml") == 2
     err = capsys.readouterr().err
-    assert "错误：bad.txt:1: " in err and "第 1 项之前" in err and "Traceback" not in err
+    assert f"错误：{bad}:1: " in err and "第 1 项之前" in err and "Traceback" not in err
     assert not (checkout / "x.yaml").exists()
     gbk = checkout / "gbk.txt"
     gbk.write_bytes(base_text().encode("gb18030"))
@@ -188,3 +188,16 @@ def test_diff_tsv_and_csv_are_data_one_change_per_line(cli: Cli, checkout: Path)
     assert all(line.count("\t") == len(DIFF_FIELDS) - 1 for line in tsv)
     prose = cli("diff", "old.yaml", "new.yaml").stdout  # piped, no --format: for reading
     assert "> 移动 C12 → W38" in prose and "  工作方式：" in prose
+
+
+def test_source_recorded_the_same_from_any_folder(cli: Cli, checkout: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    text = checkout / "data" / "source" / "edition_2024.txt"
+    assert cli("import", str(text)).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = cli("import", str(text), "-o", "x.yaml", "--previous",
+                 str(checkout / "data" / "duties.yaml"))
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / "x.yaml").read_bytes() == (checkout / "data" / "duties.yaml").read_bytes()

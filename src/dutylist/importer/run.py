@@ -23,7 +23,7 @@ __all__ = ["ImportReport", "catalog_data", "import_file"]
 
 @dataclass(frozen=True)
 class ImportReport:
-    text: str  # the official text as shown (and recorded in document.source)
+    text: str  # the official text as the user named it
     output: Path
     written: bool  # False when the output already held exactly this
     previous_label: str | None
@@ -43,13 +43,13 @@ def import_file(
     from dutylist.source import parse_catalog
 
     target = output if output is not None else _default_output()
-    shown = _shown(text_path)
+    shown = str(text_path)
     old, old_label = _previous(previous, target, db)
     result = import_text(
         read_text(text_path),
         previous=catalog_data(old) if old is not None else None,
         shown=shown,
-        source=shown,
+        source=_recorded(text_path),
         revision=revision,
     )
     try:
@@ -74,10 +74,17 @@ def _default_output() -> Path:
     return Path("data") / "duties.yaml"
 
 
-def _shown(path: Path) -> str:
-    """The text's path as recorded: relative to the current folder when inside it."""
+def _recorded(path: Path) -> str:
+    """The text's path as recorded in ``document.source``.
+
+    ``data/source/NAME`` for a text in a project's data/source/ folder, wherever the
+    command runs; else relative to the current folder when inside it; else as given.
+    """
+    resolved = path.resolve()
+    if resolved.parent.name == "source" and resolved.parent.parent.name == "data":
+        return f"data/source/{resolved.name}"
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
