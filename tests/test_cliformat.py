@@ -54,7 +54,8 @@ def test_search_help_shows_default_range_and_metavars_in_chinese(cli: Cli) -> No
         (["search", "--form", "json", "x"], "错误：没有选项 --form；您是不是要找：--format？"),
         (["show-steps", "C1", "C2"], "错误：多余的参数：C2"),
         (["search", "--list"], "错误：选项 --list 后面要跟一个值"),
-        (["search", "-l", "zz", "x"], "错误：'zz'：应为 basic、coordinated 或 withdrawn"),
+        (["search", "-l", "zz", "x"],
+         "错误：" + labels.BAD_LIST.format(value="zz", forms=labels.list_forms())),
     ],
 )
 def test_usage_errors_are_chinese_in_both_entry_points(
