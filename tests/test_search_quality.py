@@ -151,3 +151,19 @@ def test_vocabulary_has_departments_synonyms_and_their_keys(real_catalog) -> Non
     keys = {(k, w) for k, w, _ in tables.pinyin_keys}
     assert ("dibao", "低保") in keys and ("db", "低保") in keys and ("gou", "狗") in keys
     assert dict(tables.char_pinyin)["拳"] == "quan"
+
+
+@pytest.mark.parametrize(
+    "typed,department",
+    [("minzhengju", "木垒县民政局"), ("mzj", "木垒县民政局"), ("sifasuo", "木垒县司法局"),
+     ("民政", "木垒县民政局")],  # 民政 also lies in 人民政府办公室, across two words
+)
+def test_department_by_pinyin_or_fragment(conn, typed: str, department: str) -> None:  # type: ignore[no-untyped-def]
+    from dutylist.names import resolve_department
+
+    assert resolve_department(conn, typed)[1] == department
+
+
+def test_a_synonym_key_wins_a_tie_when_cutting(conn) -> None:  # type: ignore[no-untyped-def]
+    result = query.search(conn, "盖房子")  # 盖房|子, not 盖|房子 (nor a correction to 老房子)
+    assert result.suggestion is None and "B83" in ids(result)

@@ -184,3 +184,9 @@ def test_vocab_segment_prefers_fewer_unknown_characters() -> None:
     known = {"人民", "政府", "人民政府", "民政"}
     assert vocab.segment("人民政府", known) == [("人民政府", True)]
     assert vocab.segment("县民政", known) == [("县", False), ("民政", True)]
+
+
+def test_vocab_segment_prefers_synonym_keys_on_a_tie() -> None:
+    known = {"盖房", "房子"}
+    assert vocab.segment("盖房子", known) == [("盖", False), ("房子", True)]
+    assert vocab.segment("盖房子", known, prefer={"盖房"}) == [("盖房", True), ("子", False)]

@@ -86,7 +86,13 @@ def resolve_department(conn: sqlite3.Connection, text: str) -> tuple[int, str]:
             for dept_id, dept_labels in label_sets.items():
                 if bare in dept_labels or names[dept_id].endswith(bare):
                     return dept_id, names[dept_id]
-    partial = [i for i, dept_labels in label_sets.items() if any(text in x for x in dept_labels)]
+    spelled = _by_pinyin(conn, text, label_sets)
+    if spelled is not None:  # minzhengju, mzj: the pinyin of a name
+        return spelled, names[spelled]
+    partial = [
+        i for i, dept_labels in label_sets.items()
+        if any(_inside(conn, text, label) for label in dept_labels)
+    ]
     if len(partial) == 1:
         return partial[0], names[partial[0]]
     if len(partial) > 1:
@@ -94,6 +100,42 @@ def resolve_department(conn: sqlite3.Connection, text: str) -> tuple[int, str]:
         raise UsageError(labels.AMBIGUOUS_DEPARTMENT.format(text=text, choices=listed))
     suggestion = _suggest(text, list(names.values()))
     raise UsageError(labels.UNKNOWN_DEPARTMENT.format(text=text, suggestion=suggestion))
+
+
+def _by_pinyin(
+    conn: sqlite3.Connection, text: str, label_sets: dict[int, list[str]]
+) -> int | None:
+    """The department whose name (any form) ``text`` spells in pinyin or initials."""
+    key = "".join(text.lower().split())
+    if not (key.isascii() and key.isalpha()):
+        return None
+    from dutylist.query import lexicon_of
+
+    for word in lexicon_of(conn).from_pinyin([key], limit=20):
+        for dept_id, dept_labels in label_sets.items():
+            if word in dept_labels:
+                return dept_id
+    return None
+
+
+def _inside(conn: sqlite3.Connection, text: str, label: str) -> bool:
+    """``text`` occurs in ``label`` other than across two words (民政 is not in 人民政府办公室)."""
+    start = label.find(text)
+    if start < 0:
+        return False
+    from dutylist import vocab
+    from dutylist.query import lexicon_of
+
+    known = lexicon_of(conn).known(vocab.crossing_candidates(label, start, start + len(text)))
+    while start >= 0:
+        if not vocab.crossing(label, start, start + len(text), known):
+            return True
+        start = label.find(text, start + 1)
+        if start >= 0:
+            known |= lexicon_of(conn).known(
+                vocab.crossing_candidates(label, start, start + len(text))
+            )
+    return False
 
 
 class Renamed(NamedTuple):

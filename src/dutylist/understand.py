@@ -177,7 +177,8 @@ def _pieces(
         candidates = vocab.substrings(segment) - {word}
         known = words.known(candidates) | {c for c in candidates if c in synonyms}
         known |= {c for c in candidates if vocab.is_filler(c)}
-        pieces += vocab.segment(segment, known)
+        keys = {c for c in candidates if c in synonyms}
+        pieces += vocab.segment(segment, known, prefer=keys)
     return pieces
 
 

@@ -190,26 +190,36 @@ def _backward(run: str, known: Collection[str], longest: int) -> list[tuple[str,
     return pieces
 
 
-def _cost(pieces: list[tuple[str, bool]]) -> tuple[int, int, int]:
+def _cost(
+    pieces: list[tuple[str, bool]], prefer: Collection[str]
+) -> tuple[int, int, int, int]:
     unknown = sum(1 for _, k in pieces if not k)
     singles = sum(1 for w, k in pieces if k and len(w) == 1)
-    return (unknown, len(pieces), singles)
+    preferred = sum(1 for w, k in pieces if k and w in prefer)
+    return (unknown, len(pieces), singles, -preferred)
 
 
-def segment(run: str, known: Collection[str], longest: int = MAX_LOOKUP) -> list[tuple[str, bool]]:
+def segment(
+    run: str,
+    known: Collection[str],
+    longest: int = MAX_LOOKUP,
+    prefer: Collection[str] = (),
+) -> list[tuple[str, bool]]:
     """Cut a run of Chinese into (piece, known) by maximum matching over ``known`` words.
 
     Forward and backward maximum matching are both tried; the one with fewer
-    unknown characters, then fewer pieces, wins (backward on a tie, as is usual
-    for Chinese). Consecutive unknown characters are joined into one piece.
-    Filler words count as known (pass them in ``known``) so that 怎么办 is cut
-    as one piece; drop them afterwards with :func:`is_filler`.
+    unknown characters, then fewer pieces, then fewer single characters, then
+    more ``prefer`` words (synonym keys: 盖房|子 rather than 盖|房子) wins,
+    backward on a tie, as is usual for Chinese. Consecutive unknown characters
+    are joined into one piece. Filler words count as known (pass them in
+    ``known``) so that 怎么办 is cut as one piece; drop them afterwards with
+    :func:`is_filler`.
     """
     if not run:
         return []
     forward = _forward(run, known, longest)
     backward = _backward(run, known, longest)
-    best = forward if _cost(forward) < _cost(backward) else backward
+    best = forward if _cost(forward, prefer) < _cost(backward, prefer) else backward
     joined: list[tuple[str, bool]] = []
     for text, ok in best:
         if not ok and joined and not joined[-1][1]:
