@@ -19,7 +19,7 @@ LETTER_KINDS: dict[str, ListKind] = {v: k for k, v in LIST_LETTERS.items()}
 Side = Literal["upper", "township"]
 SIDES: tuple[Side, ...] = ("upper", "township")
 
-_ID_RE = re.compile(r"^\s*([BCWbcw])\s*[-_ ]?\s*0*(\d+)\s*$", re.ASCII)
+_ID_RE = re.compile(r"^\s*([BCWbcw])\s*[-_ ]?\s*0*(\d+)\s*$")
 
 
 def make_id(kind: ListKind, seq: int) -> str:
