@@ -389,3 +389,27 @@ def test_department_cut_after_a_character_that_also_ends_names() -> None:
     fidelity.check_edition(ed.text(), data)
     c1 = data["lists"]["coordinated"]["items"][0]
     assert c1["departments"] == ["木垒县水利局", "木垒县人力资源和社会保障局"]
+
+
+@pytest.mark.parametrize("dept_lines", [
+    ["木垒县民政局、", " 序号 事项类别 事项名称 承接部门及工作方式", "木垒县公安局："],
+    ["木垒县民政局", FOOTERS[0], "、木垒县公安局："],
+    ["木垒县民政局、木垒", "县公安局："],
+])
+def test_withdrawn_departments_broken_across_lines(dept_lines: list[str]) -> None:
+    ed = Edition()
+    ed.insert("withdrawn", 2, ["0 民生服务", "新增收回事项的名称", *dept_lines, "一段工作方式。"])
+    data = import_text(ed.text(), shown="x").data
+    w3 = data["lists"]["withdrawn"]["items"][2]
+    assert (w3["name"], w3["departments"]) == ("新增收回事项的名称", ["木垒县民政局", "木垒县公安局"])
+    fidelity.check_edition(ed.text(), data)
+
+
+def test_withdrawn_department_name_wrapped_before_its_colon() -> None:
+    ed = Edition()
+    ed.insert("withdrawn", 2, ["0 应急管理及消防 新增事项", "木垒县应急管理局及其他负有安全生产监督管理职责的",
+                               "部门：", "一段工作方式。"])
+    data = import_text(ed.text(), shown="x").data
+    w3 = data["lists"]["withdrawn"]["items"][2]
+    assert w3["departments"] == ["木垒县应急管理局及其他负有安全生产监督管理职责的部门"]
+    assert w3["name"] == "新增事项"

@@ -281,21 +281,44 @@ def _withdrawn_department(text: str, vocab: Vocabulary) -> tuple[list[str], str]
     return departments, text[cut + 1:].strip()
 
 
+def _department_start(lines: Sequence[Line], first: int, at: int, vocab: Vocabulary
+                      ) -> int | None:
+    """Where the 承接部门 cell ending on line ``at`` (with its colon) starts, if it can.
+
+    A cell wrapped over lines or broken by a page header: walk back while the lines join
+    (a line ending or the next starting with 、) or the cell does not yet start with a
+    department's name (…职责的 / 部门：).
+    """
+    if not any(c in lines[at].text for c in _COLONS):
+        return None
+    start = at
+    while start > first:
+        before, text = lines[start - 1].text, lines[start].text
+        joins = before.endswith("、") or text.startswith("、")
+        unstarted = not vocab.starts_department(text) and vocab.starts_department(before)
+        if not (joins or unstarted) or set(before) & (_PUNCT - {"、"}):
+            break
+        start -= 1
+    return start
+
+
 def parse_withdrawn(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: Fail,
                     width: int) -> dict[str, object]:
     where = make_id("withdrawn", seq)
     category, rest, used = _category("withdrawn", seq, lines, vocab, fail, width)
-    name_parts = list(rest)
+    found: tuple[list[str], str] | None = None
+    start: int | None = None
     i = used
-    found = None
     while i < len(lines):
-        found = _withdrawn_department(lines[i].text, vocab)
-        if found is not None:
-            break
-        name_parts.append(lines[i].text)
+        start = _department_start(lines, used, i, vocab)
+        if start is not None:
+            found = _withdrawn_department("".join(ln.text for ln in lines[start:i + 1]), vocab)
+            if found is not None:
+                break
         i += 1
-    if found is None:
+    if found is None or start is None:
         fail(lines[0], "no_withdrawn_department", where=where)
+    name_parts = [*rest, *(ln.text for ln in lines[used:start])]
     if not name_parts:
         fail(lines[0], "no_name", where=where)
     departments, after = found
