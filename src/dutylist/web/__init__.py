@@ -1,0 +1,69 @@
+"""Datasette plugin: dutylist's own search, item pages and facets over a dutylist database.
+
+Installed by ``pip install 'dutylist[web]'`` and registered under Datasette's
+``datasette`` entry point group, so both ``datasette duties.db`` and
+``dutylist serve`` load it. It is a thin adapter: every answer comes from
+``dutylist.query`` run on Datasette's own read-only connection; nothing here
+tokenises, matches or ranks.
+
+Only Datasette imports this package; the command line never does (except
+``dutylist serve``, inside the command).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+from dutylist.web import bom, catalogs, facets, views
+
+
+@hookimpl
+def startup(datasette: Any) -> Any:
+    async def inner() -> None:
+        await catalogs.refresh(datasette)
+
+    return inner
+
+
+@hookimpl
+def get_metadata(datasette: Any, key: Any, database: Any, table: Any) -> dict[str, Any]:
+    return catalogs.metadata(datasette)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return views.ROUTES
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """``?_search=`` on the duties table filters by dutylist's own search (Datasette ignores it)."""
+    if table != "duties" or not (request.args.get("_search") or "").strip():
+        return None
+    if not catalogs.is_catalog(datasette, database):
+        return None
+    return views.table_search_filter(datasette, request, database)
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    return [facets.DepartmentFacet]
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+    """In the duties table, an item's id links to its page (both sides' steps)."""
+    if table != "duties" or column != "id" or not isinstance(value, str):
+        return None
+    if not catalogs.is_catalog(datasette, database):
+        return None
+    href = views.item_url(datasette, database, value)
+    return Markup('<a href="{}">{}</a>').format(href, escape(value))
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    return bom.add_csv_bom
