@@ -28,7 +28,7 @@ COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-def
 def test_every_command_is_listed() -> None:
     assert COMMANDS == sorted([
         "build", "diff", "export", "filter-by-category", "filter-by-department", "import", "info",
-        "restore", "search", "show-steps", "validate",
+        "restore", "search", "serve", "show-steps", "validate",
     ])
 
 
@@ -159,3 +159,37 @@ def test_readme_schema_lists_every_table(real_db: Path) -> None:
         if name.endswith(shadow):
             continue  # FTS5's own storage
         assert f"| `{name}` |" in documented, name
+
+
+def test_readme_fts_sql_example_runs(real_db: Path) -> None:
+    """The README's SQL over the contentless FTS index finds what dutylist search finds."""
+    import sqlite3
+
+    from dutylist import query, textsearch
+
+    section = README.split("### The full-text index, from SQL", 1)[1]
+    block = re.search(r"```sql\n(.*?)```", section, re.S)
+    assert block is not None
+    conn = sqlite3.connect(f"{real_db.as_uri()}?mode=ro", uri=True)
+    try:
+        found = [row[0] for row in conn.execute(block.group(1))]
+    finally:
+        conn.close()
+    # The MATCH expression is the one dutylist builds for the word (no synonyms).
+    word = "低保家庭"
+    parsed = textsearch.parse_query(word, {})
+    assert textsearch.match_all(parsed, ("name_bi", "dept_bi", "body_bi")) in block.group(1)
+    expected = [row.id for row in query.search(query.connect(real_db), word, limit=None).rows]
+    assert found and set(found) <= set(expected)
+    assert len(found) == min(5, len(expected))
+
+
+def test_readme_is_right_that_sqlite_utils_finds_no_fts_table(real_db: Path) -> None:
+    import sqlite_utils
+
+    assert "`sqlite-utils search duties.db duties 低保` does not work" in README
+    db = sqlite_utils.Database(real_db)
+    try:
+        assert db.table("duties").detect_fts() is None
+    finally:
+        db.close()

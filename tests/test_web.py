@@ -399,3 +399,26 @@ def test_dutylist_serve_serves(real_db: Path) -> None:
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+def test_several_databases_at_once(
+    real_db: Path, tmp_path: Path, get: Callable[..., Any]
+) -> None:
+    """A county serves every township's file; each database has its own pages."""
+    import shutil
+
+    files = [tmp_path / "danangou.db", tmp_path / "dongcheng.db"]
+    for file in files:
+        shutil.copy(real_db, file)
+    instance = datasette_app.Datasette(immutables=[str(f) for f in files])
+    try:
+        index = get("/-/dutylist", instance)
+        assert index.status_code == 200
+        for name in ("danangou", "dongcheng"):
+            assert f'href="/-/dutylist/{name}"' in index.text
+            payload = get(f"/-/dutylist/{name}.json?q=低保", instance).json()
+            assert payload["database"] == name and payload["rows"]
+            assert get(f"/{name}/duties/B28.json", instance).json()["id"] == "B28"
+            assert get(f"/{name}.json?sql=select+1", instance).status_code == 403
+    finally:
+        _close(instance)

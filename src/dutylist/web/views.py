@@ -219,7 +219,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
                 lambda conn: query.search(
                     conn,
                     text,
-                    kind=kind,  # type: ignore[arg-type]
+                    kind=kind,
                     category=category,
                     department=department,
                     limit=limit or None,
