@@ -3,6 +3,7 @@ and the README's quick start is exactly what CI runs."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import shutil
@@ -179,7 +180,8 @@ def test_readme_fts_sql_example_runs(real_db: Path) -> None:
     word = "低保家庭"
     parsed = textsearch.parse_query(word, {})
     assert textsearch.match_all(parsed, ("name_bi", "dept_bi", "body_bi")) in block.group(1)
-    expected = [row.id for row in query.search(query.connect(real_db), word, limit=None).rows]
+    with contextlib.closing(query.connect(real_db)) as dutylist_conn:
+        expected = [row.id for row in query.search(dutylist_conn, word, limit=None).rows]
     assert found and set(found) <= set(expected)
     assert len(found) == min(5, len(expected))
 
