@@ -443,6 +443,45 @@ def info(
     return Output(Info(data), out_format)
 
 
+# ---------------------------------------------------------------- serve
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", metavar="HOST",
+            help="监听的地址；让办公室其他电脑访问用 0.0.0.0。Address to listen on.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", "-p", min=0, max=65535, metavar="PORT", help="端口。Port to listen on."
+        ),
+    ] = 8001,
+) -> int:
+    """用 Datasette 在网页上提供清单查询（只读；需要 pip install 'dutylist[web]'）。
+
+    Example: dutylist serve --host 0.0.0.0 --port 8001
+    """
+    from dutylist.paths import locate_database
+    from dutylist.store.schema import connect as open_database
+
+    path = locate_database(db).path
+    open_database(path).close()  # a missing or foreign database fails here (exit code 3)
+    try:
+        from dutylist.web import serve as web
+    except ModuleNotFoundError as error:
+        if (error.name or "").startswith("dutylist"):
+            raise
+        raise UsageError(labels.WEB_EXTRA_MISSING) from None
+    note(labels.WEB_SERVING.format(host=host, port=port))
+    return web.run(path, host=host, port=port)
+
+
 # ---------------------------------------------------------------- main
 
 

@@ -356,6 +356,28 @@ YAML_WHAT_SYNONYM_TARGETS: Final = "{word!r} 的同义词"
 YAML_SYNONYM_EMPTY: Final = "{word!r} 的同义词为空"
 SYNONYM_TARGET_NOT_FOUND: Final = "同义词 {word!r} 的 {target!r} 在清单中找不到，不会匹配任何事项"
 
+# ---------------------------------------------------------------- web pages (dutylist[web])
+
+WEB_EXTRA_MISSING: Final = "dutylist serve 需要 Datasette，请先安装：pip install 'dutylist[web]'"
+WEB_SERVING: Final = "搜索页：http://{host}:{port}/-/dutylist（按 Ctrl+C 停止）"
+WEB_SEARCH_LINK: Final = "按关键词搜索履职事项（与 dutylist search 相同）"
+WEB_SEARCH_PAGE: Final = "搜索履职事项"
+WEB_QUERY: Final = "查询词"
+WEB_SEARCH_BUTTON: Final = "搜索"
+WEB_ANY: Final = "全部"
+WEB_MORE: Final = "共 {total} 条，显示前 {shown} 条。"
+WEB_SHOW_ALL: Final = "显示全部"
+WEB_OTHER_FIELDS: Final = "其他信息"
+WEB_BACK_TO_SEARCH: Final = "返回搜索"
+WEB_TABLE_LINK: Final = "在数据表中浏览全部事项"
+WEB_JSON_LINK: Final = "JSON"
+WEB_CATALOGS: Final = "履职事项清单"
+WEB_NO_CATALOGS: Final = "这里没有 dutylist 数据库。"
+WEB_NOT_A_CATALOG: Final = "“{database}”不是 dutylist 数据库。"
+WEB_BAD_LIMIT: Final = "limit 应为 0 或正整数（0 表示全部），而不是“{value}”"
+WEB_TABLE_SEARCH: Final = "搜索“{query}”（与 dutylist search 相同的匹配，按清单顺序）"
+WEB_TABLE_SEARCH_PARTIAL: Final = "搜索“{query}”（部分匹配，按清单顺序）"
+
 # ---------------------------------------------------------------- help
 
 APP_HELP: Final = """查询 大南沟乌孜别克族乡（木垒县）履职事项清单：这件事是谁的职责，具体怎么做。

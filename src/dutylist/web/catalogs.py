@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from dutylist.web import words
+from dutylist import labels
 
 _TABLES = {"duties", "metadata", "duties_fts"}
 
@@ -56,7 +56,7 @@ def metadata(datasette: Any) -> dict[str, Any]:
             # own metadata says otherwise: {"databases": {NAME: {"allow_sql": true}}}.
             "allow_sql": False,
             "description_html": str(
-                Markup('<a href="{}">{}</a>').format(search_url, words.SEARCH_LINK)
+                Markup('<a href="{}">{}</a>').format(search_url, labels.WEB_SEARCH_LINK)
             ),
             "tables": {
                 "duties": {

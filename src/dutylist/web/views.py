@@ -19,15 +19,20 @@ from datasette.filters import FilterArguments
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
-from dutylist import query, render
+from dutylist import labels, query
 from dutylist.errors import DatabaseError, DutylistError, UsageError
-from dutylist.ids import LIST_KINDS, LIST_TITLES
+from dutylist.ids import LIST_KINDS, ListKind
+from dutylist.render.plain import detail_record, search_records
+from dutylist.store.schema import SCHEMA_VERSION
 from dutylist.textsearch import MAX_QUERY_CHARS, find_spans
-from dutylist.web import catalogs, words
+from dutylist.web import catalogs
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 20
+
+# The item page's fields, in order (titles from labels.FIELD_TITLES).
+_ITEM_FIELDS = ("id", "list", "category", "name", "whose", "note")
 
 # Fields of a search result that the page shows in its own way; any other
 # field (a verdict, a suggestion) is shown as it is, under OTHER_FIELDS.
@@ -71,7 +76,7 @@ def search_payload(result: Any) -> dict[str, Any]:
     for f in dataclasses.fields(result):
         if f.name != "rows":
             data[f.name] = plain(getattr(result, f.name))
-    data["rows"] = render.search_records(result)
+    data["rows"] = search_records(result)
     return data
 
 
@@ -88,11 +93,11 @@ async def _catalog(datasette: Any, request: Any) -> Any:
     try:
         db = datasette.get_database(route=route)
     except KeyError:
-        raise _NotFound(words.NOT_A_CATALOG.format(database=route)) from None
+        raise _NotFound(labels.WEB_NOT_A_CATALOG.format(database=route)) from None
     if not catalogs.is_catalog(datasette, db.name):
         await catalogs.refresh(datasette)
         if not catalogs.is_catalog(datasette, db.name):
-            raise _NotFound(words.NOT_A_CATALOG.format(database=db.name))
+            raise _NotFound(labels.WEB_NOT_A_CATALOG.format(database=db.name))
     await datasette.ensure_permissions(
         request.actor,
         [("view-table", (db.name, "duties")), ("view-database", db.name), "view-instance"],
@@ -104,11 +109,9 @@ async def _run(datasette: Any, db: Any, fn: Callable[[sqlite3.Connection], T]) -
     """Call a dutylist query function on Datasette's read-only connection, within its time limit."""
     meta = catalogs.found(datasette).get(db.name, {})
     found = meta.get("schema_version")
-    if found != query.SCHEMA_VERSION:
+    if found != SCHEMA_VERSION:
         raise DatabaseError(
-            words.SCHEMA_MISMATCH.format(
-                database=db.name, found=found, expected=query.SCHEMA_VERSION
-            )
+            labels.SCHEMA_UNSUPPORTED.format(path=db.path, found=found, expected=SCHEMA_VERSION)
         )
 
     def call(conn: sqlite3.Connection) -> T:
@@ -118,7 +121,7 @@ async def _run(datasette: Any, db: Any, fn: Callable[[sqlite3.Connection], T]) -
             with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
                 return fn(conn)
         except sqlite3.Error as error:
-            raise DatabaseError(words.DATABASE_FAILED.format(error=error)) from None
+            raise DatabaseError(labels.DATABASE_DAMAGED.format(error=error)) from None
         finally:
             conn.row_factory = previous
 
@@ -168,11 +171,21 @@ def _marked(text: str | None, query_words: list[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
+def _list_kind(text: str | None) -> ListKind | None:
+    """The list named by ?list=, in any spelling ``dutylist search --list`` accepts."""
+    if text is None:
+        return None
+    kind = labels.LIST_NAMES.get(text.strip().lower())
+    if kind is None:
+        raise UsageError(labels.BAD_LIST.format(value=labels.shorten(text)))
+    return kind
+
+
 def _limit(text: str | None) -> int:
     if text is None or text == "":
         return DEFAULT_LIMIT
     if not text.isascii() or not text.isdigit():
-        raise UsageError(words.BAD_LIMIT.format(value=render.shorten(text)))
+        raise UsageError(labels.WEB_BAD_LIMIT.format(value=labels.shorten(text)))
     return int(text)
 
 
@@ -193,7 +206,7 @@ async def index(datasette: Any, request: Any) -> Response:
         for name, meta in found.items()
     ]
     html = await datasette.render_template(
-        "dutylist_index.html", {"catalogs": entries, "words": words}, request=request
+        "dutylist_index.html", {"catalogs": entries, "labels": labels}, request=request
     )
     return Response.html(html)
 
@@ -203,14 +216,13 @@ async def search_page(datasette: Any, request: Any) -> Response:
     fmt = request.url_vars.get("format")
     args = request.args
     text = args.get("q") or ""
-    kind = args.get("list") or None
+    list_text = args.get("list") or None
     category = args.get("category") or None
     department = args.get("department") or None
     try:
         db = await _catalog(datasette, request)
         limit = _limit(args.get("limit"))
-        if kind is not None and kind not in LIST_KINDS:
-            raise UsageError(f"未知的清单 {render.shorten(kind)!r}（应为 {'、'.join(LIST_KINDS)}）")
+        kind = _list_kind(list_text)
         result = None
         if text.strip() or fmt == "json":
             result = await _run(
@@ -237,7 +249,9 @@ async def search_page(datasette: Any, request: Any) -> Response:
         return _json({"ok": True, "database": db.name, **(payload or {})})
     rows = []
     for record in (payload or {}).get("rows", []):
-        titles = words.WITHDRAWN_MATCHED_IN if record["list"] == "withdrawn" else words.MATCHED_IN
+        titles = (
+            labels.WITHDRAWN_FIELD_TITLES if record["list"] == "withdrawn" else labels.FIELD_TITLES
+        )
         rows.append(
             {
                 **record,
@@ -249,19 +263,19 @@ async def search_page(datasette: Any, request: Any) -> Response:
         )
     notes: list[str] = []
     if payload is not None:
-        shown_query = render.shorten(payload["query"])
+        shown_query = labels.shorten(payload["query"])
         if payload.get("truncated_query"):
-            notes.append(words.TRUNCATED_QUERY.format(chars=MAX_QUERY_CHARS))
+            notes.append(labels.NOTE_QUERY_CUT.format(chars=MAX_QUERY_CHARS))
         if payload.get("partial"):
-            notes.append(words.PARTIAL.format(query=shown_query))
+            notes.append(labels.NOTE_PARTIAL.format(query=shown_query))
         if not rows:
-            notes.append(words.NOTHING_FOUND.format(query=shown_query))
+            notes.append(labels.NOTE_NOTHING_FOUND.format(query=shown_query))
     total = (payload or {}).get("total") or 0
     more_url = None
     if payload is not None and total > len(rows) and rows:
-        notes.append(words.MORE_ROWS.format(total=total, shown=len(rows)))
+        notes.append(labels.WEB_MORE.format(total=total, shown=len(rows)))
         more_url = search_url(
-            datasette, db.name, q=text, list=kind, category=category,
+            datasette, db.name, q=text, list=list_text, category=category,
             department=department, limit=0,
         )
     other = {
@@ -271,7 +285,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
     }
     categories, departments = choices
     context = {
-        "words": words,
+        "labels": labels,
         "database": db.name,
         "catalog_title": catalogs.found(datasette)[db.name].get("title") or db.name,
         "q": text,
@@ -279,7 +293,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
         "category": category or "",
         "department": department or "",
         "limit": args.get("limit") or "",
-        "kinds": [(k, LIST_TITLES[k]) for k in LIST_KINDS],
+        "kinds": [(k, labels.LIST_TITLES[k]) for k in LIST_KINDS],
         "categories": categories,
         "departments": departments,
         "result": payload,
@@ -290,7 +304,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
         "other_json": {k: json.dumps(v, ensure_ascii=False) for k, v in other.items()},
         "action": search_url(datasette, db.name),
         "json_url": search_url(
-            datasette, db.name, "json", q=text, list=kind, category=category,
+            datasette, db.name, "json", q=text, list=list_text, category=category,
             department=department, limit=args.get("limit"),
         ),
         "table_url": datasette.urls.table(db.name, "duties"),
@@ -311,30 +325,30 @@ async def item_page(datasette: Any, request: Any) -> Response:
             raise _NotFound(str(error)) from None
     except DutylistError as error:
         return await _error(datasette, request, error, fmt)
-    data = detail.as_dict()
+    data = detail_record(detail)
     if fmt == "json":
         return _json(data)
-    departments = "、".join(data["departments"])
+    departments = labels.SEP.join(data["departments"])
     sections = []
     if data["list"] == "withdrawn":
         sections.append(
-            (words.WITHDRAWN_TITLE.format(departments=departments), data["upper_duties"])
+            (labels.WITHDRAWN_PANEL.format(departments=departments), data["upper_duties"])
         )
     elif data["list"] != "basic":
-        sections.append((words.UPPER_TITLE.format(departments=departments), data["upper_duties"]))
-        sections.append((words.TOWNSHIP_TITLE, data["township_duties"]))
+        sections.append((labels.UPPER_PANEL.format(departments=departments), data["upper_duties"]))
+        sections.append((labels.TOWNSHIP_PANEL, data["township_duties"]))
     fields = [
-        (label, LIST_TITLES[data[key]] if key == "list" else data[key])
-        for key, label in words.ITEM_FIELDS.items()
+        (labels.FIELD_TITLES[key], labels.LIST_TITLES[data[key]] if key == "list" else data[key])
+        for key in _ITEM_FIELDS
         if data.get(key)
     ]
     context = {
-        "words": words,
+        "labels": labels,
         "database": db.name,
         "item": data,
         "fields": fields,
         "sections": sections,
-        "basic_body": words.BASIC_BODY if data["list"] == "basic" else None,
+        "basic_body": labels.BASIC_DETAIL if data["list"] == "basic" else None,
         "search_url": search_url(datasette, db.name),
         "json_url": item_url(datasette, db.name, data["id"], "json"),
     }
@@ -348,11 +362,11 @@ async def table_search_filter(datasette: Any, request: Any, database: str) -> An
     db = datasette.get_database(database)
     result = await _run(datasette, db, lambda conn: query.search(conn, text, limit=None))
     ids = [row.id for row in result.rows]
-    note = words.TABLE_SEARCH_PARTIAL if result.partial else words.TABLE_SEARCH
+    note = labels.WEB_TABLE_SEARCH_PARTIAL if result.partial else labels.WEB_TABLE_SEARCH
     return FilterArguments(
         ["id IN (SELECT value FROM json_each(:dutylist_search_ids))"],
         {"dutylist_search_ids": json.dumps(ids, ensure_ascii=False)},
-        [note.format(query=render.shorten(text))],
+        [note.format(query=labels.shorten(text))],
     )
 
 
