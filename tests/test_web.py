@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import socket
@@ -19,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,13 +30,32 @@ from typer.testing import Result
 
 from dutylist import labels, query
 
-datasette_app = pytest.importorskip("datasette.app")
-
 # Datasette 0.65 opens throwaway in-memory connections and never closes them
-# (datasette.utils.detect_json1, datasette.utils.sqlite._sqlite_version); from
-# Python 3.13 each one is a ResourceWarning when it is freed, inside the request.
-# Ignored for this module only; our own connections here are all closed.
-pytestmark = pytest.mark.filterwarnings("ignore:unclosed database in <sqlite3.Connection:ResourceWarning")
+# (datasette.utils.detect_json1, run on import and on table pages); from Python
+# 3.13 each is a ResourceWarning when the garbage collector frees it, which may
+# be much later. So: ignored in this module's tests, and collected right away,
+# while ignored, after importing Datasette and after each test here. Our own
+# connections in these tests are all closed.
+_LEAK_MESSAGE = "unclosed database in <sqlite3.Connection"
+
+
+def _collect_datasette_leaks() -> None:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _LEAK_MESSAGE, ResourceWarning)
+        gc.collect()
+
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", _LEAK_MESSAGE, ResourceWarning)
+    datasette_app = pytest.importorskip("datasette.app")
+    _collect_datasette_leaks()
+pytestmark = pytest.mark.filterwarnings(f"ignore:{_LEAK_MESSAGE}:ResourceWarning")
+
+
+@pytest.fixture(autouse=True)
+def _no_leak_outlives_a_test() -> Iterator[None]:
+    yield
+    _collect_datasette_leaks()
 
 Cli = Callable[..., Result]
 BOM = "\ufeff".encode()
