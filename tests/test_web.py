@@ -29,6 +29,7 @@ import pytest
 from typer.testing import Result
 
 from dutylist import labels, query
+from dutylist.names import category_names
 
 # Datasette 0.65 opens throwaway in-memory connections and never closes them
 # (datasette.utils.detect_json1, run on import and on table pages); from Python
@@ -200,7 +201,7 @@ def test_search_page_without_query_is_a_form(get: Callable[..., Any], conn: sqli
     page = get("/-/dutylist/duties")
     assert page.status_code == 200
     assert '<input type="search" name="q"' in page.text
-    for category in query.category_names(conn):
+    for category in category_names(conn):
         assert f"<option>{category}</option>" in page.text
 
 
@@ -209,7 +210,7 @@ def test_search_page_without_query_is_a_form(get: Callable[..., Any], conn: sqli
     [
         ("q=", labels.EMPTY_QUERY),
         ("q=低保&limit=abc", labels.WEB_BAD_LIMIT.format(value="abc")),
-        ("q=低保&list=nope", labels.BAD_LIST.format(value="nope")),
+        ("q=低保&list=nope", labels.BAD_LIST.format(value="nope", forms=labels.list_forms())),
         ("q=低保&department=不存在的部门", "没有部门“不存在的部门”"),
     ],
 )

@@ -376,7 +376,6 @@ WEB_NO_CATALOGS: Final = "这里没有 dutylist 数据库。"
 WEB_NOT_A_CATALOG: Final = "“{database}”不是 dutylist 数据库。"
 WEB_BAD_LIMIT: Final = "limit 应为 0 或正整数（0 表示全部），而不是“{value}”"
 WEB_TABLE_SEARCH: Final = "搜索“{query}”（与 dutylist search 相同的匹配，按清单顺序）"
-WEB_TABLE_SEARCH_PARTIAL: Final = "搜索“{query}”（部分匹配，按清单顺序）"
 
 # ---------------------------------------------------------------- help
 

@@ -22,9 +22,11 @@ from datasette.utils.asgi import Response
 from dutylist import labels, query
 from dutylist.errors import DatabaseError, DutylistError, UsageError
 from dutylist.ids import LIST_KINDS, ListKind
+from dutylist.names import category_names, department_names
+from dutylist.render import search_notes
 from dutylist.render.plain import detail_record, search_records
 from dutylist.store.schema import SCHEMA_VERSION
-from dutylist.textsearch import MAX_QUERY_CHARS, find_spans
+from dutylist.textsearch import find_spans
 from dutylist.web import catalogs
 
 T = TypeVar("T")
@@ -34,9 +36,12 @@ DEFAULT_LIMIT = 20
 # The item page's fields, in order (titles from labels.FIELD_TITLES).
 _ITEM_FIELDS = ("id", "list", "category", "name", "whose", "note")
 
-# Fields of a search result that the page shows in its own way; any other
-# field (a verdict, a suggestion) is shown as it is, under OTHER_FIELDS.
-_SHOWN_FIELDS = {"query", "rows", "partial", "total", "words", "truncated_query"}
+# Fields of a search result that the page shows (as rows, or in the command line's
+# notes); any other field a result carries is shown as it is, under WEB_OTHER_FIELDS.
+_SHOWN_FIELDS = {
+    "query", "rows", "partial", "verdict", "suggestion", "total", "total_capped", "words",
+    "truncated_query",
+}
 
 
 def item_url(datasette: Any, database: str, duty_id: str, fmt: str | None = None) -> str:
@@ -177,7 +182,9 @@ def _list_kind(text: str | None) -> ListKind | None:
         return None
     kind = labels.LIST_NAMES.get(text.strip().lower())
     if kind is None:
-        raise UsageError(labels.BAD_LIST.format(value=labels.shorten(text)))
+        raise UsageError(
+            labels.BAD_LIST.format(value=labels.shorten(text), forms=labels.list_forms())
+        )
     return kind
 
 
@@ -223,6 +230,9 @@ async def search_page(datasette: Any, request: Any) -> Response:
         db = await _catalog(datasette, request)
         limit = _limit(args.get("limit"))
         kind = _list_kind(list_text)
+        # As on the command line: a page (like a table) shows near misses; JSON (like
+        # --format json) has rows only when the list answers the query, unless ?near=1.
+        near = fmt != "json" or args.get("near") in ("1", "true", "on")
         result = None
         if text.strip() or fmt == "json":
             result = await _run(
@@ -235,12 +245,15 @@ async def search_page(datasette: Any, request: Any) -> Response:
                     category=category,
                     department=department,
                     limit=limit or None,
+                    near=near,
                 ),
             )
+            if not near and result.verdict != "found":
+                result.rows = []
         choices = await _run(
             datasette,
             db,
-            lambda conn: (query.category_names(conn), query.department_names(conn)),
+            lambda conn: (category_names(conn), department_names(conn)),
         )
     except DutylistError as error:
         return await _error(datasette, request, error, fmt)
@@ -261,19 +274,14 @@ async def search_page(datasette: Any, request: Any) -> Response:
                 "matched_in_title": titles.get(record["matched_in"] or "", ""),
             }
         )
-    notes: list[str] = []
-    if payload is not None:
-        shown_query = labels.shorten(payload["query"])
-        if payload.get("truncated_query"):
-            notes.append(labels.NOTE_QUERY_CUT.format(chars=MAX_QUERY_CHARS))
-        if payload.get("partial"):
-            notes.append(labels.NOTE_PARTIAL.format(query=shown_query))
-        if not rows:
-            notes.append(labels.NOTE_NOTHING_FOUND.format(query=shown_query))
-    total = (payload or {}).get("total") or 0
+    # The command line's notes, but "more rows" says so without naming --limit.
+    notes = search_notes([result]) if result is not None else []
     more_url = None
-    if payload is not None and total > len(rows) and rows:
-        notes.append(labels.WEB_MORE.format(total=total, shown=len(rows)))
+    if result is not None and result.verdict == "found" and result.total > len(result.rows):
+        total = f"{result.total:,}+" if result.total_capped else str(result.total)
+        cli_more = labels.NOTE_MORE.format(total=total, shown=len(result.rows))
+        notes = [n for n in notes if n != cli_more]
+        notes.append(labels.WEB_MORE.format(total=total, shown=len(result.rows)))
         more_url = search_url(
             datasette, db.name, q=text, list=list_text, category=category,
             department=department, limit=0,
@@ -360,9 +368,11 @@ async def table_search_filter(datasette: Any, request: Any, database: str) -> An
     """The items ``dutylist search`` finds for ?_search=, as a filter on the duties table page."""
     text = request.args.get("_search") or ""
     db = datasette.get_database(database)
-    result = await _run(datasette, db, lambda conn: query.search(conn, text, limit=None))
-    ids = [row.id for row in result.rows]
-    note = labels.WEB_TABLE_SEARCH_PARTIAL if result.partial else labels.WEB_TABLE_SEARCH
+    result = await _run(
+        datasette, db, lambda conn: query.search(conn, text, limit=None, near=False)
+    )
+    ids = [row.id for row in result.rows] if result.verdict == "found" else []
+    note = labels.WEB_TABLE_SEARCH
     return FilterArguments(
         ["id IN (SELECT value FROM json_each(:dutylist_search_ids))"],
         {"dutylist_search_ids": json.dumps(ids, ensure_ascii=False)},
