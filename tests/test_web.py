@@ -464,3 +464,26 @@ def test_several_databases_at_once(
             assert get(f"/{name}.json?sql=select+1", instance).status_code == 403
     finally:
         _close(instance)
+
+
+def test_verdict_and_suggestion_pass_through(
+    get: Callable[..., Any], conn: sqlite3.Connection
+) -> None:
+    expected = query.search(conn, "养拳", near=False)
+    payload = get("/-/dutylist/duties.json?q=养拳").json()
+    assert payload["verdict"] == expected.verdict
+    assert payload["suggestion"] == expected.suggestion
+    if expected.suggestion:
+        page = get("/-/dutylist/duties?q=养拳")
+        note = labels.NOTE_SUGGESTION.format(suggestion=labels.shorten(expected.suggestion))
+        assert note in page.text
+    nothing = get("/-/dutylist/duties.json?q=qzxwv").json()
+    assert nothing["verdict"] == "not_found"
+
+
+@pytest.mark.parametrize("query_text", ["应急 xyzzy", "低保"])
+def test_near_parameter_is_the_near_option(
+    get: Callable[..., Any], cli: Cli, real_db: Path, query_text: str
+) -> None:
+    payload = get(f"/-/dutylist/duties.json?q={query_text}&near=1").json()
+    assert payload["rows"] == cli_json(cli, real_db, "search", query_text, "--near")
