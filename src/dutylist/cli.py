@@ -453,19 +453,19 @@ def serve(
         str,
         typer.Option(
             "--host", metavar="HOST",
-            help="监听的地址；让办公室其他电脑访问用 0.0.0.0。Address to listen on.",
+            help="监听的地址；让办公室其他电脑访问用 0.0.0.0。",
         ),
     ] = "127.0.0.1",
     port: Annotated[
         int,
         typer.Option(
-            "--port", "-p", min=0, max=65535, metavar="PORT", help="端口。Port to listen on."
+            "--port", "-p", min=0, max=65535, metavar="PORT", help="端口。"
         ),
     ] = 8001,
 ) -> int:
     """用 Datasette 在网页上提供清单查询（只读；需要 pip install 'dutylist[web]'）。
 
-    Example: dutylist serve --host 0.0.0.0 --port 8001
+    示例：dutylist serve --host 0.0.0.0 --port 8001
     """
     from dutylist.paths import locate_database
     from dutylist.store.schema import connect as open_database
