@@ -190,3 +190,14 @@ def test_vocab_segment_prefers_synonym_keys_on_a_tie() -> None:
     known = {"盖房", "房子"}
     assert vocab.segment("盖房子", known) == [("盖", False), ("房子", True)]
     assert vocab.segment("盖房子", known, prefer={"盖房"}) == [("盖房", True), ("子", False)]
+
+
+@pytest.mark.parametrize("typed", ["yǎngquǎn", "YǍNG QUǍN", "yángquán"])
+def test_pinyin_with_tone_marks(typed: str) -> None:
+    (term,) = understand.exact(typed, SYNONYMS, WORDS_DB).parsed.terms
+    assert "养犬" in term.alternatives
+
+
+def test_tone_marks_only_on_latin_words() -> None:
+    assert understand._without_tones("lǜhuà") == "lvhua"
+    assert understand._without_tones("café低保") == "café低保"  # not pinyin: left alone

@@ -72,9 +72,22 @@ def _no_departments(_word: str) -> tuple[str, ...]:
 def _words(query: str) -> list[str]:
     seen: dict[str, None] = {}
     for word in normalize(query[:MAX_QUERY_CHARS]).split():
+        word = _without_tones(word)
         if segments(word):
             seen.setdefault(word, None)
     return list(seen)
+
+
+def _without_tones(word: str) -> str:
+    """Pinyin typed with tone marks (yǎngquǎn, lǜhuà) as it is typed without them (lv for ü)."""
+    if word.isascii() or not any("\u00c0" <= ch <= "\u024f" for ch in word):
+        return word
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", word.replace("ü", "v").replace("ǖ", "v").replace(
+        "ǘ", "v").replace("ǚ", "v").replace("ǜ", "v"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return plain if plain.isascii() else word
 
 
 def _is_latin_word(word: str) -> bool:
