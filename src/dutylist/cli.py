@@ -89,9 +89,12 @@ class _DutylistGroup(ChineseHelp, TyperGroup):
         return result
 
     def invoke(self, ctx: Any) -> Any:
-        from dutylist.render import emit
+        import os
+
+        from dutylist.render import ASCII_ENV, emit
 
         code = EXIT_OK
+        ascii_before = os.environ.get(ASCII_ENV)  # --ascii lasts one run (CliRunner: many)
         try:
             result = super().invoke(ctx)
             if isinstance(result, Output):
@@ -105,6 +108,8 @@ class _DutylistGroup(ChineseHelp, TyperGroup):
             code = handle(error, result_code=code)
         finally:
             close_connections()
+            if ascii_before is None:
+                os.environ.pop(ASCII_ENV, None)
         if code != EXIT_OK:
             raise typer.Exit(code)
         return code
@@ -142,8 +147,22 @@ def _root(
             is_eager=True,
         ),
     ] = False,
+    ascii_: Annotated[
+        bool,
+        typer.Option(
+            "--ascii",
+            help="表格只用 ASCII 边框和标点（终端把 ─ “ ” → … 显示为双宽、表格错位时用；"
+            "也可设环境变量 DUTYLIST_ASCII=1）。ASCII borders and punctuation.",
+        ),
+    ] = False,
 ) -> None:
     """查询 大南沟乌孜别克族乡（木垒县）履职事项清单。"""
+    if ascii_:
+        import os
+
+        from dutylist.render import ASCII_ENV
+
+        os.environ[ASCII_ENV] = "1"
 
 
 # ---------------------------------------------------------------- search
@@ -334,8 +353,9 @@ def _filter(key: str, value: str | None, list_: str | None,
     if value is None:
         counter = q.category_counts if key == "category" else q.department_counts
         entries = counter(conn, kind=kind)
-        return Output(Counts(entries, key), out_format, EXIT_OK if entries else EXIT_NOT_FOUND,
-                      path=path)
+        totals = q.list_counts(conn, kind=kind, with_departments=key == "department")
+        return Output(Counts(entries, key, totals), out_format,
+                      EXIT_OK if entries else EXIT_NOT_FOUND, path=path)
     if key == "category":
         rows = q.filter_duties(conn, kind=kind, category=value)
     else:
@@ -440,6 +460,8 @@ def info(
     data = q.database_info(locate_database(db))
     if data.get("warning"):
         note(labels.WARNING.format(message=data["warning"]))
+    if data.get("stale"):
+        note(data["stale"])
     return Output(Info(data), out_format)
 
 

@@ -24,10 +24,16 @@ LIST_TITLES: Final[dict[ListKind, str]] = {
 }
 """What each list is called, in the document's words."""
 
+
 LIST_SHORT: Final[dict[ListKind, str]] = {
     "basic": "基本", "coordinated": "配合", "withdrawn": "收回",
 }
 """Short list names, as in counts (``基本 103 项``) and accepted by ``--list``."""
+
+COUNT_TITLES: Final[dict[str, str]] = {
+    "basic": "基本履职", "coordinated": "配合履职", "withdrawn": "上级收回", "total": "合计",
+}
+"""The columns of an overview (counts per list, then all): short, so names keep the room."""
 
 LIST_NAMES: Final[dict[str, ListKind]] = {
     "basic": "basic", "b": "basic", "基本": "basic", "基本履职事项": "basic",
@@ -105,12 +111,18 @@ SEARCH_TITLE: Final = "“{query}” 的搜索结果"
 SEARCH_PARTIAL_TITLE: Final = "“{query}” 的部分匹配结果（清单中没有完全相关的事项）"
 FILTER_TITLE: Final = "{label}：{count} 项"
 COUNTS_TITLE: Final = "{what}（按清单计数）"
+COUNTS_TOTAL: Final = "合计"
+COUNTS_TOTAL_ITEMS: Final = "合计（事项数，有几个部门的只计一次）"
 BASIC_DETAIL: Final = "本乡负责的基本履职事项：由本乡自行履职，清单未拆分上级部门与乡镇的步骤。"
 WITHDRAWN_PANEL: Final = "承接部门及工作方式：{departments}"
 UPPER_PANEL: Final = "上级部门职责（{departments}）"
 TOWNSHIP_PANEL: Final = "乡镇配合职责（本乡）"
+PANEL_UPPER: Final = "上级部门职责"
+PANEL_WITHDRAWN: Final = "承接部门及工作方式"
+PANEL_DEPARTMENTS: Final = "{title}：{departments}"
 
 INFO_LABELS: Final = {
+    "stale": "注意",
     "database": "数据库",
     "origin": "来源",
     "title": "清单",
@@ -243,6 +255,16 @@ CANNOT_WRITE: Final = "无法写入 {path}：{reason}"
 FILE_MISSING: Final = "{path}：文件不存在"
 NOT_A_FILE: Final = "{path}：不是文件（应为清单 YAML 或 dutylist 数据库）"
 FILE_UNREADABLE: Final = "{path}：无法读取（{reason}）"
+OLDER_THAN_BUNDLED: Final = (
+    "注意：正在使用本机构建的数据库 {path}（构建于 {built}），安装包自带的清单更新"
+    "（构建于 {bundled}）。"
+)
+STALE_SEE_INFO: Final = "怎样更新：dutylist info"
+SOURCE_GONE: Final = "注意：正在使用本机构建的数据库 {path}，其源文件 {source} 已不存在。"
+STALE_HOWTO: Final = (
+    "重新构建：dutylist build；或使用安装包自带的清单：删除或改名 {path}，"
+    "或加 --db {bundled}。"
+)
 STALE_DATABASE: Final = "数据库比源文件 {source} 旧（源文件在构建后已修改），请运行 dutylist build"
 
 EMPTY_QUERY: Final = "查询词不能为空"

@@ -28,9 +28,24 @@ def connect(db: str | None) -> sqlite3.Connection:
     from dutylist.paths import locate_database
     from dutylist.store.schema import connect
 
-    conn = connect(locate_database(db).path)
+    choice = locate_database(db)
+    conn = connect(choice.path)
     _open.append(conn)
+    global _warned
+    if choice.origin == "user" and not _warned:
+        # A user's own build older than the list bundled with the package: said once.
+        from dutylist.errors import note
+        from dutylist.query import older_than_bundled
+        from dutylist.store.schema import metadata
+
+        _warned = True
+        stale = older_than_bundled(choice, metadata(conn))
+        if stale is not None:
+            note(stale + labels.STALE_SEE_INFO)
     return conn
+
+
+_warned = False
 
 
 def close_connections() -> None:

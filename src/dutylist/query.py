@@ -24,6 +24,7 @@ from dutylist.paths import sha256_file
 from dutylist.store.schema import (
     DUTY_COLUMNS,
     connect,
+    departments,
     duty_departments,
     load_synonyms,
     metadata,
@@ -121,7 +122,44 @@ def database_info(choice: DbChoice) -> dict[str, Any]:
     source = data.get("source_path")
     if source and Path(source).is_file() and sha256_file(Path(source)) != data.get("source_sha256"):
         data["warning"] = labels.STALE_DATABASE.format(source=source)
+    stale = older_than_bundled(choice, data)
+    if stale is not None:
+        from dutylist.paths import bundled_db_path
+
+        data["stale"] = stale + labels.STALE_HOWTO.format(
+            path=choice.path, bundled=bundled_db_path()
+        )
     return data
+
+
+def older_than_bundled(choice: DbChoice, meta: Mapping[str, Any]) -> str | None:
+    """One line when a user's own build (``dutylist build``) hides a newer list: the list
+    bundled with the installed package differs and was built later, or the YAML the
+    build came from is gone. ``meta`` is the database's metadata (one read)."""
+    if choice.origin != "user":
+        return None
+    source = meta.get("source_path")
+    from dutylist.paths import bundled_db_path
+
+    bundled_path = bundled_db_path()
+    try:
+        bundled_conn = connect(bundled_path)
+        try:
+            bundled = metadata(bundled_conn)
+        finally:
+            bundled_conn.close()
+    except Exception:  # no usable bundled list: nothing to compare with
+        bundled = {}
+    if (
+        bundled.get("source_sha256") != meta.get("source_sha256")
+        and str(bundled.get("built_at", "")) > str(meta.get("built_at", ""))
+    ):
+        return labels.OLDER_THAN_BUNDLED.format(
+            path=choice.path, built=meta.get("built_at", "?"), bundled=bundled.get("built_at")
+        )
+    if source and not Path(source).exists():
+        return labels.SOURCE_GONE.format(path=choice.path, source=source)
+    return None
 
 
 # ---------------------------------------------------------------- SQL from parts
@@ -178,19 +216,33 @@ def _filters(
         where.append("d.category = :category")
         params["category"] = resolve_category(conn, category)
     if department is not None:
-        dept_id, dept_name = resolve_department(conn, department)
-        # A printed name such as 木垒县应急管理局及其他负有安全生产监督管理职责的部门
-        # names that department too ("X及…" = X and others).
+        dept_id, _name = resolve_department(conn, department)
+        heads = department_heads(conn)
+        ids = [i for i, head in heads.items() if head == dept_id or i == dept_id]
+        marks = ", ".join(f":dept{n}" for n in range(len(ids)))
         where.append(
-            "d.id IN (SELECT l.duty_id FROM duty_departments l "
-            "JOIN departments p ON p.id = l.department_id "
-            "WHERE p.id = :dept_id "
-            "OR substr(p.name, 1, length(:dept_name) + 1) = :dept_name || :and_others)"
+            f"d.id IN (SELECT l.duty_id FROM duty_departments l WHERE l.department_id IN ({marks}))"
         )
-        params["dept_id"] = dept_id
-        params["dept_name"] = dept_name
-        params["and_others"] = labels.AND_OTHERS
+        params.update((f"dept{n}", i) for n, i in enumerate(ids))
     return where, params
+
+
+def department_heads(conn: sqlite3.Connection) -> dict[int, int]:
+    """Each department's id -> the department it is counted under: itself, or X for a
+    printed name ``X及…`` (木垒县应急管理局及其他负有安全生产监督管理职责的部门 names
+    木垒县应急管理局 and others). The one rule of the filters and the overviews."""
+    names = {name: dept_id for dept_id, name, _aliases in departments(conn)}
+    heads: dict[int, int] = {}
+    for name, dept_id in names.items():
+        head = dept_id
+        cut = name.find(labels.AND_OTHERS)
+        while cut > 0:
+            if name[:cut] in names:
+                head = names[name[:cut]]
+                break
+            cut = name.find(labels.AND_OTHERS, cut + 1)
+        heads[dept_id] = head
+    return heads
 
 
 def filter_duties(
@@ -221,14 +273,43 @@ def category_counts(
 def department_counts(
     conn: sqlite3.Connection, *, kind: ListKind | None = None
 ) -> list[dict[str, Any]]:
-    """Each department with its number of items per list, in the declared order."""
+    """Each department with its number of items per list, in the declared order.
+
+    Counted as ``filter-by-department`` finds them (``department_heads``): an item
+    naming ``X及…`` counts under X, once, and ``X及…`` has no row of its own.
+    """
     where, params = _filters(conn, kind, None, None)
+    heads = department_heads(conn)
+    names = {dept_id: name for dept_id, name, _aliases in departments(conn)}
     sql = (
-        "SELECT p.name AS department, d.list, count(*) AS n, p.id AS first "
-        "FROM duty_departments l JOIN departments p ON p.id = l.department_id "
-        f"JOIN duties d ON d.id = l.duty_id{_where(where)} GROUP BY p.id, d.list ORDER BY p.id"
+        "SELECT DISTINCT l.department_id, d.id, d.list FROM duty_departments l "
+        f"JOIN duties d ON d.id = l.duty_id{_where(where)}"
     )
-    return _pivot(conn.execute(sql, params), "department")
+    pairs = {(heads[dept_id], duty_id, kind_) for dept_id, duty_id, kind_ in
+             conn.execute(sql, params)}
+    counted: dict[int, dict[str, int]] = {}
+    for head, _duty_id, kind_ in pairs:
+        counts = counted.setdefault(head, dict.fromkeys(LIST_KINDS, 0))
+        counts[kind_] += 1
+    return [
+        {"department": names[head], **counts, "total": sum(counts.values())}
+        for head, counts in sorted(counted.items())
+    ]
+
+
+def list_counts(
+    conn: sqlite3.Connection, *, kind: ListKind | None = None, with_departments: bool = False
+) -> dict[str, int]:
+    """Items per list and in all (the 合计 of an overview: each item once); only those
+    naming a department with ``with_departments`` (the department overview)."""
+    where, params = _filters(conn, kind, None, None)
+    if with_departments:
+        where.append("d.id IN (SELECT duty_id FROM duty_departments)")
+    counts: dict[str, int] = dict.fromkeys(LIST_KINDS, 0)
+    sql = f"SELECT d.list, count(*) FROM duties d{_where(where)} GROUP BY d.list"
+    for kind_, n in conn.execute(sql, params):
+        counts[kind_] = n
+    return {**counts, "total": sum(counts.values())}
 
 
 def _pivot(records: Iterable[sqlite3.Row], key: str) -> list[dict[str, Any]]:

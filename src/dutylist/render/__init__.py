@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from dutylist.query import DutyDetail, DutyRow, SearchResult
     from dutylist.revisions import CatalogDiff
 
+ASCII_ENV = "DUTYLIST_ASCII"
+"""Set (to anything but 0 or empty) for ASCII borders and punctuation, as ``--ascii`` does."""
+
 FORMATS = ("table", "tsv", "csv", "json", "jsonl")
 ITEM_FORMATS = ("html", "text")
 """Formats of one item only (show-steps): a print sheet, plain text to paste."""
@@ -106,6 +109,8 @@ class Counts:
 
     entries: Sequence[dict[str, Any]]
     key: str
+    totals: dict[str, int] | None = None
+    """Items per list and in all, each item once (the 合计 row of a table)."""
 
 
 @dataclass(frozen=True)
