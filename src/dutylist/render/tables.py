@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dutylist import labels
@@ -131,39 +132,63 @@ def _box(name: str) -> Any:
 
 
 def column_widths(
-    natural: Sequence[int], weight: Sequence[int], fixed: Sequence[bool], room: int,
+    texts: Sequence[Sequence[str]], natural: Sequence[int], fixed: Sequence[bool], room: int,
     minimum: int = 10,
 ) -> list[int]:
     """Widths of a table's columns in ``room`` cells (padding and borders taken out).
 
-    ``natural`` is each column's widest text, ``weight`` how much text it holds in all,
-    ``fixed`` the columns that keep their natural width (ids, short categories, when
-    the others keep ``minimum`` cells). The others share the rest by their weight,
-    none beyond its natural width: the room goes where the text is.
+    ``texts`` holds each column's cells, ``natural`` each column's widest text (header
+    included), ``fixed`` the columns that keep their natural width (ids, a category
+    when the others keep room). The other columns share the rest so that the table
+    has as few lines as possible (each row as tall as its most wrapped cell): the room
+    goes where the text is. Ties go to the earlier column (the name).
     """
-    widths = [n if f else 0 for n, f in zip(natural, fixed, strict=False)]
+    widths = [n if f else 0 for n, f in zip(natural, fixed, strict=True)]
     flexible = [i for i, f in enumerate(fixed) if not f]
     rest = room - sum(widths)
-    # Columns narrower than an equal share keep their natural width; the rest of
-    # the room goes to the others by how much text they hold.
-    while flexible:
-        done = [i for i in flexible if natural[i] <= rest // len(flexible)]
-        if not done:
-            break
-        for i in done:
-            widths[i] = natural[i]
-            rest -= natural[i]
-            flexible.remove(i)
-    if flexible:
-        total = sum(max(weight[i], 1) for i in flexible)
+    if not flexible:
+        return widths
+    if sum(natural[i] for i in flexible) <= rest:
         for i in flexible:
-            widths[i] = max(minimum, min(natural[i], rest * max(weight[i], 1) // total))
-        spare = rest - sum(widths[i] for i in flexible)
-        for i in sorted(flexible, key=lambda i: natural[i] - widths[i], reverse=True):
-            extra = max(0, min(spare, natural[i] - widths[i]))
-            widths[i] += extra
-            spare -= extra
+            widths[i] = natural[i]
+        return widths
+    rows = list(zip(*(texts[i] for i in flexible), strict=True))
+
+    def lines(choice: Sequence[int]) -> int:
+        return sum(
+            max(_line_count(text, size) for text, size in zip(row, choice, strict=True))
+            for row in rows
+        )
+
+    best: tuple[int, ...] | None = None
+    best_lines = 0
+    for choice in _splits(rest, [min(natural[i], rest) for i in flexible], minimum):
+        count = lines(choice)
+        if best is None or count < best_lines:
+            best, best_lines = choice, count
+    if best is None:  # too narrow for the minimum: equal shares
+        best = tuple(max(1, rest // len(flexible)) for _ in flexible)
+    for i, size in zip(flexible, best, strict=True):
+        widths[i] = size
     return [max(w, 1) for w in widths]
+
+
+def _splits(room: int, caps: Sequence[int], minimum: int) -> Iterable[tuple[int, ...]]:
+    """Ways to share ``room`` among columns, widest first for the first column; each
+    between ``minimum`` and its cap (2-cell steps: Chinese characters are 2 cells)."""
+    if len(caps) == 1:
+        if minimum <= min(room, caps[0]):
+            yield (min(room, caps[0]),)
+        return
+    others = minimum * (len(caps) - 1)
+    for size in range(min(caps[0], room - others), minimum - 1, -2):
+        for tail in _splits(room - size, caps[1:], minimum):
+            yield (size, *tail)
+
+
+@lru_cache(maxsize=65536)
+def _line_count(text: str, width: int) -> int:
+    return sum(len(break_offsets(line, width)) + 1 for line in text.splitlines() or [""])
 
 
 def duty_table(
@@ -207,7 +232,7 @@ def duty_table(
         max([cells_of(h), *(cells_of(c) for c in col)])
         for h, col in zip(headers, columns, strict=True)
     ]
-    weight = [sum(cells_of(c) for c in col) for col in columns]
+    texts = [[getattr(c, "plain", str(c)) for c in col] for col in columns]
     room = width - table._extra_width - sum(
         table._get_padding_width(i) for i in range(len(headers))
     )
@@ -215,7 +240,7 @@ def duty_table(
     # 12 cells each: then it wraps too.
     fixed = [True, room - natural[0] - natural[1] >= 12 * (len(headers) - 2)]
     fixed += [False] * (len(headers) - 2)
-    sizes = column_widths(natural, weight, fixed, room)
+    sizes = column_widths(texts, natural, fixed, room)
     for column, size in zip(table.columns, sizes, strict=True):
         column.width = size
     for row_cells in body:
