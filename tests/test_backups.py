@@ -205,10 +205,10 @@ def _dead_pid() -> int:
 
 def test_stale_temporary_files_of_killed_builds_are_cleaned(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "d.db"
-    dead = tmp_path / f".d.db.{_dead_pid()}.abc123.tmp"
+    dead = tmp_path / f".d.db.pid{_dead_pid()}.abc123.tmp"
     old = tmp_path / ".d.db.x7k2p9q1.tmp"  # the form older versions wrote, without a pid
     fresh_unowned = tmp_path / ".d.db.q9w8e7r6.tmp"
-    running = tmp_path / f".d.db.{os.getppid()}.zz99.tmp"  # a concurrent build, alive
+    running = tmp_path / f".d.db.pid{os.getppid()}.zz99.tmp"  # a concurrent build, alive
     for path in (dead, old, fresh_unowned, running):
         path.write_bytes(b"partial")
     hour_ago = time.time() - 2 * 3600
