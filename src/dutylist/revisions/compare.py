@@ -28,6 +28,10 @@ from dutylist.revisions.types import (
 )
 
 STEP_SIMILARITY = 0.4
+EXACT_PAIRS = 2_500
+"""Runs of at most this many line pairs are aligned exactly, every pair compared."""
+BAND = 3
+"""In a longer run, each line is compared only with lines this close to its diagonal."""
 
 
 def field_changes(old: Duty, new: Duty) -> tuple[FieldChange, ...]:
@@ -113,6 +117,8 @@ def _step_change(x: _Line | None, y: _Line | None) -> StepChange:
 def _align(a: Sequence[_Line], b: Sequence[_Line]) -> list[tuple[int | None, int | None]]:
     """Order-keeping pairing of two runs of lines that maximises likeness."""
     n, m = len(a), len(b)
+    if n * m > EXACT_PAIRS:
+        return _align_long(a, b)
     ratio = [
         [
             r
@@ -142,6 +148,91 @@ def _align(a: Sequence[_Line], b: Sequence[_Line]) -> list[tuple[int | None, int
         else:
             path.append((None, j))
             j += 1
+    return path
+
+
+def _align_long(
+    a: Sequence[_Line], b: Sequence[_Line]
+) -> list[tuple[int | None, int | None]]:
+    """``_align`` for a long run: only pairs of lines near the diagonal are compared, and
+    the heaviest chain of alike pairs is found with a Fenwick tree of prefix maxima, so
+    a 1,000-line edit costs thousands of comparisons, not a million.
+    """
+    n, m = len(a), len(b)
+    shift = m - n
+    windows = [
+        (max(0, i + min(0, shift) - BAND), min(m, i + max(0, shift) + BAND + 1))
+        for i in range(n)
+    ]
+    if sum(hi - lo for lo, hi in windows) > (2 * BAND + 1) * (n + m):
+        # lopsided (far more lines on one side): follow the scaled diagonal
+        windows = [
+            (max(0, c - BAND), min(m, c + BAND + 1)) for c in (i * m // n for i in range(n))
+        ]
+    matchers: dict[int, difflib.SequenceMatcher[str]] = {}
+
+    def likeness(i: int, j: int) -> float:
+        x, y = a[i], b[j]
+        if x.kind != y.kind:
+            return 0.0
+        if not x.text and not y.text:
+            return 1.0
+        total = len(x.text) + len(y.text)
+        if 2 * min(len(x.text), len(y.text)) / total < STEP_SIMILARITY:
+            return 0.0
+        matcher = matchers.get(j)
+        if matcher is None:
+            matcher = matchers[j] = difflib.SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(y.text)
+        matcher.set_seq1(x.text)
+        if matcher.quick_ratio() < STEP_SIMILARITY:  # an upper bound, cheap
+            return 0.0
+        ratio = matcher.ratio()
+        return ratio if ratio >= STEP_SIMILARITY else 0.0
+
+    size = m + 1
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)  # (best chain weight, its last node)
+    nodes: list[tuple[int, int, int]] = []  # (i, j, previous node)
+
+    def best_before(pos: int) -> tuple[float, int]:
+        found = (0.0, -1)
+        while pos > 0:
+            if tree[pos][0] > found[0]:
+                found = tree[pos]
+            pos -= pos & -pos
+        return found
+
+    for i in range(n):
+        lo, hi = windows[i]
+        row = []
+        for j in range(lo, hi):
+            score = likeness(i, j)
+            if score:
+                weight, previous = best_before(j)
+                row.append((j, weight + score, previous))
+        for j, weight, previous in row:
+            nodes.append((i, j, previous))
+            pos = j + 1
+            while pos <= size:
+                if weight > tree[pos][0]:
+                    tree[pos] = (weight, len(nodes) - 1)
+                pos += pos & -pos
+        for j in [k for k in matchers if k < lo]:
+            del matchers[j]
+    chain: list[tuple[int, int]] = []
+    node = best_before(size)[1]
+    while node != -1:
+        i, j, node = nodes[node]
+        chain.append((i, j))
+    chain.reverse()
+    path: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    for x, y in [*chain, (n, m)]:
+        path += [(k, None) for k in range(i, x)]
+        path += [(None, k) for k in range(j, y)]
+        if x < n and y < m:
+            path.append((x, y))
+        i, j = x + 1, y + 1
     return path
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 
 from dutylist.model import Duty
+from dutylist.revisions.chardiff import similarity
 from dutylist.revisions.types import field_text
 
 SAME_ID_SIMILARITY = 0.5
@@ -44,7 +44,7 @@ class _Text:
             return 0.0
         if 2 * sum((self.counts & other.counts).values()) / total < threshold:
             return 0.0
-        ratio = difflib.SequenceMatcher(None, self.text, other.text, autojunk=False).ratio()
+        ratio = similarity(self.text, other.text)
         return ratio if ratio >= threshold else 0.0
 
 

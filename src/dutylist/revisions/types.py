@@ -6,6 +6,7 @@ import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from dutylist.model import Block, Department, Document, Duty, ListKind
@@ -103,7 +104,7 @@ class StepChange:
     old: str | None = None
     new: str | None = None
 
-    @property
+    @cached_property  # once, for both the text and the json
     def diff(self) -> list[tuple[DiffOp, str]]:
         return char_diff(self.old or "", self.new or "")
 
@@ -120,7 +121,7 @@ class FieldChange:
     new: str | None
     steps: tuple[StepChange, ...] = dataclasses.field(default=(), metadata={"json": False})
 
-    @property
+    @cached_property  # once, for both the text and the json
     def diff(self) -> list[tuple[DiffOp, str]]:
         return char_diff(self.old or "", self.new or "")
 
