@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from dutylist import query
+from dutylist import paths, query
+from dutylist.store.schema import connect, metadata
 
 from .conftest import MINI_YAML
 
@@ -35,9 +36,9 @@ def version(tmp_path: Path, label: str) -> Path:
 
 
 def built_version(db: Path) -> str | None:
-    conn = query.connect(db)
+    conn = connect(db)
     try:
-        return query.metadata(conn).get("version")
+        return metadata(conn).get("version")
     finally:
         conn.close()
 
@@ -114,7 +115,7 @@ def test_restore_of_an_unknown_backup_is_bad_input(cli: Cli, tmp_path: Path, whi
     build(cli, version(tmp_path, "v1"), db)
     build(cli, version(tmp_path, "v2"), db)
     before = db.read_bytes()
-    result = cli("restore", "--", which, db=db)
+    result = cli("restore", "--db", str(db), "--", which)
     assert result.exit_code == 2, result.output
     assert "备份" in result.stderr
     assert db.read_bytes() == before
@@ -239,19 +240,19 @@ def test_a_full_disk_is_reported_as_such_and_the_old_database_kept(
 def test_sqlite_disk_full_is_reported_as_such(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dutylist import store
+    from dutylist.store import build as store_build
 
     db = tmp_path / "d.db"
     build(cli, version(tmp_path, "v1"), db)
     before = db.read_bytes()
-    real = store.sqlite_utils.Database.execute
+    real = store_build.sqlite_utils.Database.execute
 
     def execute(self: object, sql: str, *args: object) -> object:
         if sql.startswith("ANALYZE"):
             raise sqlite3.OperationalError("database or disk is full")
         return real(self, sql, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store.sqlite_utils.Database, "execute", execute)
+    monkeypatch.setattr(store_build.sqlite_utils.Database, "execute", execute)
     result = cli("build", str(version(tmp_path, "v2")), db=db)
     assert result.exit_code == 3, result.output
     assert "磁盘空间不足" in result.stderr
@@ -315,7 +316,7 @@ def _as_unprivileged(*args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "dutylist", *args]
     if os.geteuid() == 0:
         command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-    env = {**os.environ, "PYTHONPATH": str(Path(query.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(paths.__file__).parents[1])}
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
 
 
@@ -351,7 +352,7 @@ def test_readers_never_fail_or_see_the_bundled_list_during_restores(
     """Readers with --db and with the default lookup, while restore runs again and again."""
     xdg = tmp_path / "xdg"
     monkeypatch.setenv("XDG_DATA_HOME", str(xdg))
-    db = query.user_db_path()
+    db = paths.user_db_path()
     build(cli, version(tmp_path, "v1"), db)
     build(cli, version(tmp_path, "v2"), db)
     stop = threading.Event()
@@ -361,13 +362,13 @@ def test_readers_never_fail_or_see_the_bundled_list_during_restores(
     def read(explicit: bool) -> None:
         while not stop.is_set():
             try:
-                choice = query.locate_database(str(db) if explicit else None)
+                choice = paths.locate_database(str(db) if explicit else None)
                 if choice.origin == "bundled":
                     errors.append("bundled database used")
                     continue
-                conn = query.connect(choice.path)
+                conn = connect(choice.path)
                 try:
-                    seen.append(query.metadata(conn)["version"])
+                    seen.append(metadata(conn)["version"])
                 finally:
                     conn.close()
             except Exception as error:  # noqa: BLE001 - every failure is a finding

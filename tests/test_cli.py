@@ -360,7 +360,13 @@ def test_build_reports_counts_and_backup(cli: Cli, tmp_path: Path) -> None:
     first = cli("build", str(MINI_YAML), db=db)
     assert first.exit_code == 0 and "基本 2 项" in first.stderr
     second = cli("build", str(MINI_YAML), db=db)
-    assert "备份" in second.stderr and (tmp_path / "d.db.bak").is_file()
+    assert "内容与原数据库相同" in second.stderr and not list(tmp_path.glob("d.db.*.bak"))
+    revised = tmp_path / "revised.yaml"
+    revised.write_text(MINI_YAML.read_text(encoding="utf-8").replace("测试备注", "新备注"),
+                       encoding="utf-8")
+    third = cli("build", str(revised), db=db)
+    (backup,) = tmp_path.glob("d.db.*.bak")
+    assert f"原数据库已备份为 {backup}" in third.stderr
 
 
 def test_build_without_source_outside_a_checkout(

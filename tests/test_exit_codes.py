@@ -180,17 +180,16 @@ def damaged(mini_db: Path, tmp_path: Path, *sql: str) -> Path:
 
 
 DAMAGE = {
-    "aliases not json": ["UPDATE departments SET aliases = 'not json' WHERE id = 1"],
-    "aliases a json object": ["UPDATE departments SET aliases = '{\"a\": 1}'"],
-    "aliases json numbers": ["UPDATE departments SET aliases = '[1, 2]'"],
+    "an alias is a number": ["UPDATE department_aliases SET alias = 5 WHERE rowid = 1"],
+    "an alias is a blob": ["UPDATE department_aliases SET alias = x'ff00' WHERE rowid = 2"],
+    "a department name is a blob": ["UPDATE departments SET name = x'ff' WHERE id = 1"],
     "unknown list": ["UPDATE duties SET list = 'zzz' WHERE id = 'C1'"],
     "seq is text": ["UPDATE duties SET seq = 'x' WHERE id = 'C1'"],
     "category is a blob": ["UPDATE duties SET category = x'ff' WHERE id = 'B1'"],
     "name is a number": ["UPDATE duties SET name = 5 WHERE id = 'C1'"],
-    "departments is a blob": ["UPDATE duties SET departments = x'00' WHERE id = 'C1'"],
-    "a block of an unknown side": ["UPDATE blocks SET side = 'left'"],
     "a step is a blob": ["UPDATE steps SET text = x'ff00'"],
     "numbered is text": ["UPDATE blocks SET numbered = 'yes'"],
+    "a block of an unknown side": ["UPDATE blocks SET side = 'left'"],
     "no steps table": ["DROP TABLE steps"],
     "no fts table": ["DROP TABLE duties_fts"],
     "no synonyms table": ["DROP TABLE synonyms"],
@@ -320,3 +319,15 @@ def test_any_yaml_edit_gives_a_documented_exit_code(tmp_path_factory: pytest.Tem
         run = run_main(command, str(path), "--db", str(folder / "d.db"))
         assert_clean(run, {0, 2})
     assert_clean(run_main("diff", str(MINI_YAML), str(path)), {0, 1, 2})
+
+
+def test_the_readme_lists_exactly_the_exit_codes() -> None:
+    from dutylist import errors
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", section, re.M)}
+    constants = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert documented == constants

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from dutylist import source
+from dutylist.source import checker as source
 
 from .conftest import MINI_YAML, REAL_YAML
 

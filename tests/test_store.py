@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -73,20 +74,26 @@ def test_failed_build_leaves_previous_database_untouched(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(build, "_insert_metadata", explode)
-    with pytest.raises(DatabaseError, match="No space left on device"):
+    with pytest.raises(DatabaseError, match="磁盘空间不足"):
         build_database(catalog, target)
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["duties.db"]
 
 
-def test_rebuild_keeps_a_backup(tmp_path: Path) -> None:
+def test_rebuild_keeps_a_backup_unless_nothing_changed(tmp_path: Path) -> None:
     target = tmp_path / "duties.db"
     catalog = source.load_catalog(MINI_YAML)
-    assert build_database(catalog, target) is None
-    first = target.read_bytes()
-    backup = build_database(catalog, target)
-    assert backup == tmp_path / "duties.db.bak"
-    assert backup.read_bytes() == first
+    assert build_database(catalog, target).backup is None
+    again = build_database(catalog, target)
+    assert again.unchanged and again.backup is None  # the same content: no copy of it kept
+    second = target.read_bytes()
+    revised = dataclasses.replace(
+        catalog, document=dataclasses.replace(catalog.document, version="2")
+    )
+    built = build_database(revised, target)
+    assert built.backup is not None and built.backup.parent == tmp_path
+    assert built.backup.name.startswith("duties.db.") and built.backup.suffix == ".bak"
+    assert built.backup.read_bytes() == second
 
 
 def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:

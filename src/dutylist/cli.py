@@ -206,6 +206,8 @@ def search(
 
     kind = parse_list(list_)
     out_format, path = output_format(fmt, output)
+    # 0 means all; so does any number beyond what SQLite counts in (2**63 - 1).
+    limit = 0 if limit >= 2**62 else limit
     if stdin and query:
         raise UsageError(labels.STDIN_AND_WORDS)
     if stdin:

@@ -61,16 +61,23 @@ def build(
     target = build_target(db)
     previous = load_previous(target)
     synonym_counts = (_synonym_count(target), len(loaded.synonyms))
-    backup = build_database(
+    built = build_database(
         loaded.catalog, target, source=loaded.path, synonyms=loaded.synonyms,
         synonyms_source=loaded.synonyms_path,
     )
+    for line in built.notes:
+        note(line)
+    if built.path != target:
+        note(labels.NOTE_THROUGH_LINK.format(link=target, target=built.path))
     counts = labels.counts_text(loaded.catalog.counts())
-    note(labels.NOTE_BUILT.format(target=target, counts=counts, synonyms=len(loaded.synonyms)))
+    note(labels.NOTE_BUILT.format(target=built.path, counts=counts,
+                                  synonyms=len(loaded.synonyms)))
     _note_changes(previous, loaded.catalog, synonym_counts)
-    if backup is not None:
+    if built.backup is not None:
         command = "dutylist restore" + (f" --db {target}" if db else "")
-        note(labels.NOTE_BACKUP.format(backup=backup, command=command))
+        note(labels.NOTE_BACKUP.format(backup=built.backup, command=command))
+    elif built.unchanged:
+        note(labels.NOTE_UNCHANGED)
     return EXIT_OK
 
 
@@ -268,15 +275,48 @@ def diff(
 
 
 @app.command()
-def restore(db: DbOption = None) -> int:
-    """用 build 保留的备份恢复上一个数据库（当前数据库与备份互换）。
+def restore(
+    which: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[BACKUP]",
+            help="要恢复的备份：序号（1 为最新，见 --list）或备份文件名；默认为最新的备份。",
+            show_default=False,
+        ),
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="列出备份及各自的版本（文号、日期、版本、构建时间）。")
+    ] = False,
+    fmt: FormatOption = None,
+    db: DbOption = None,
+) -> Output | int:
+    """用 build 保留的备份恢复数据库；被替换的数据库成为最新的备份，再次 restore 即可撤销。
 
-    示例：dutylist restore
+    示例：dutylist restore --list
     """
     from dutylist.paths import build_target
-    from dutylist.store.restore import restore_backup
+    from dutylist.render import Backups
+    from dutylist.store.backups import revision_label
+    from dutylist.store.restore import backups_of, restore_backup
 
     target = build_target(db)
-    backup = restore_backup(target)
-    note(labels.NOTE_RESTORED.format(target=target, backup=backup))
+    if list_:
+        if which is not None:
+            raise UsageError(labels.LIST_AND_BACKUP)
+        real, notes, found = backups_of(target)
+        for line in notes:
+            note(line)
+        if not found:
+            note(labels.NO_BACKUP.format(folder=real.parent, name=real.name))
+        records = [backup.as_dict(number) for number, backup in enumerate(found, start=1)]
+        return Output(Backups(records, str(real)), parse_format(fmt),
+                      EXIT_OK if found else EXIT_NOT_FOUND)
+    done = restore_backup(target, which)
+    for line in done.notes:
+        note(line)
+    note(labels.NOTE_RESTORED.format(target=done.target, revision=revision_label(done.meta),
+                                     backup=done.backup.path.name))
+    if done.saved_as is not None:
+        command = "dutylist restore" + (f" --db {target}" if db else "")
+        note(labels.NOTE_RESTORE_UNDO.format(backup=done.saved_as.name, command=command))
     return EXIT_OK

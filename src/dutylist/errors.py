@@ -1,8 +1,13 @@
 """Errors a user can cause, every exit code, and the one handler that maps them.
 
 Exit codes follow grep: 0 found, 1 nothing found, 2 bad usage or input,
-3 the database is missing, unreadable or corrupt; 130 interrupted (Ctrl-C).
-70 is the last resort for a bug, reported in one line, never a traceback.
+3 the database is missing, unreadable or corrupt, or cannot be written (a full
+disk, a read-only folder); 130 interrupted (Ctrl-C). 70 is the last resort for a
+bug, reported in one line, never a traceback: no input a user or a file can give
+ends in it. README's "Exit codes" table lists exactly these (a test checks it).
+
+Every message goes through ``note``, which shows control characters as escapes:
+a message may echo what was typed or read, and a terminal must not act on it.
 
 ``handle`` is the only place where an exception becomes a message on stderr
 and an exit code; ``cli`` calls it around every command and around the
@@ -17,6 +22,7 @@ import sqlite3
 import sys
 
 from dutylist import labels
+from dutylist.controls import visible
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -65,10 +71,10 @@ class DatabaseError(DutylistError):
 
 
 def note(message: str) -> None:
-    """A message for the person (stderr), never mixed into the data."""
+    """A message for the person (stderr), never mixed into the data; controls shown escaped."""
     import typer  # not at module level: the build hook imports this module without typer
 
-    typer.echo(message, err=True)
+    typer.echo(visible(message), err=True)
 
 
 def handle(error: BaseException, *, result_code: int = EXIT_OK) -> int:
@@ -106,6 +112,10 @@ def handle(error: BaseException, *, result_code: int = EXIT_OK) -> int:
             for line in usage_error_lines(error):
                 note(line)
         return int(getattr(error, "exit_code", EXIT_USAGE))
+    if isinstance(error, UnicodeDecodeError):  # input (stdin) that is not UTF-8
+        _print_error(UsageError(labels.INPUT_NOT_UTF8.format(
+            position=error.start + 1, reason=error.reason)))
+        return EXIT_USAGE
     if isinstance(error, OSError):
         note(labels.ERROR_LINE.format(message=error))
         return EXIT_DATABASE

@@ -19,7 +19,8 @@ LETTER_KINDS: dict[str, ListKind] = {v: k for k, v in LIST_LETTERS.items()}
 Side = Literal["upper", "township"]
 SIDES: tuple[Side, ...] = ("upper", "township")
 
-_ID_RE = re.compile(r"^\s*([BCWbcw])\s*[-_ ]?\s*0*(\d+)\s*$")
+# At most 9 digits: a longer number is no item of any list (and int() refuses 4,301 digits).
+_ID_RE = re.compile(r"^\s*([BCWbcw])\s*[-_ ]?\s*0*(\d{1,9})\s*$")
 
 
 def make_id(kind: ListKind, seq: int) -> str:

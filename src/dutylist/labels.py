@@ -266,6 +266,20 @@ STALE_HOWTO: Final = (
     "或加 --db {bundled}。"
 )
 STALE_DATABASE: Final = "数据库比源文件 {source} 旧（源文件在构建后已修改），请运行 dutylist build"
+SOURCE_UNREADABLE: Final = "无法读取源文件 {source}（{reason}），不能确定数据库是否过期"
+INPUT_NOT_UTF8: Final = (
+    "输入不是 UTF-8 编码的文本（第 {position} 个字节：{reason}）；"
+    "请先转换为 UTF-8，例如 iconv -f GBK -t UTF-8"
+)
+DISK_FULL: Final = "磁盘空间不足，无法写入 {folder}（原数据库未改动）"
+NO_WRITE_PERMISSION: Final = "没有写入权限：{folder}（原数据库未改动）"
+WRITE_FAILED: Final = "无法写入 {path}：{reason}（原数据库未改动）"
+DATABASE_BAD_CONTENT: Final = "数据库内容有误：{what}（请用 dutylist build 重新构建）"
+DATABASE_NO_READ_PERMISSION: Final = "{path}：没有读取权限"
+WAL_READ_ONLY: Final = (
+    "{path}：WAL 模式的数据库在只读文件夹中，且 {wal} 中有未写入的改动，无法只读打开："
+    "请在可写的文件夹中打开一次（合并这些改动），或用 dutylist build 重新构建"
+)
 
 EMPTY_QUERY: Final = "查询词不能为空"
 EMPTY_QUERY_EXAMPLE: Final = "查询词不能为空；例如：dutylist search 低保"
@@ -297,7 +311,16 @@ SUGGESTION: Final = "；您是不是要找：{choices}？"
 NOT_AN_ID: Final = "“{text}”不是事项编号（例如 B28、C16、W1）"
 UNKNOWN_ID: Final = "没有事项 {id}（该清单编号为 1–{top}）"
 NO_SOURCE: Final = "请指定清单 YAML 文件（当前目录下没有 data/duties.yaml）"
-NO_BACKUP: Final = "没有可恢复的备份：{backup} 不存在"
+NO_BACKUP: Final = "没有可恢复的备份：{folder} 中没有 {name} 的备份"
+NO_SUCH_BACKUP_NUMBER: Final = (
+    "没有第 {number} 个备份：共 {count} 个（1 为最新）；用 dutylist restore --list 查看"
+)
+NO_SUCH_BACKUP_NAME: Final = "没有名为 {name} 的备份；用 dutylist restore --list 查看"
+BACKUP_UNUSABLE: Final = (
+    "备份 {name} 无法使用，未恢复：{error}（用 dutylist restore --list 查看其他备份）"
+)
+BACKUP_DAMAGED: Final = "{path}：数据库已损坏（{detail}）"
+LIST_AND_BACKUP: Final = "--list 与要恢复的备份不能同时使用"
 SEP: Final = "、"
 
 NOTE_QUERY_CUT: Final = "提示：查询过长，只用了前 {chars} 个字符。"
@@ -317,7 +340,21 @@ NOTE_BUILT: Final = "已构建 {target}：{counts}；同义词 {synonyms} 条。
 NOTE_BACKUP: Final = "原数据库已备份为 {backup}；恢复请运行：{command}"
 NOTE_VALID: Final = "{path}：校验通过（{counts}；同义词 {synonyms} 条）。"
 NOTE_COMPARED_WITH: Final = "与当前数据库 {target} 相比："
-NOTE_RESTORED: Final = "已恢复 {target}（被替换的数据库保存为 {backup}，再次运行 restore 可撤销）。"
+NOTE_RESTORED: Final = "已恢复 {target}：{revision}（来自备份 {backup}）。"
+NOTE_RESTORE_UNDO: Final = "被替换的数据库已保存为最新的备份 {backup}；撤销请运行：{command}"
+NOTE_UNCHANGED: Final = "内容与原数据库相同，未另存备份（已有的备份保持不变）。"
+NOTE_THROUGH_LINK: Final = "{link} 是符号链接：已写入它指向的文件 {target}（链接保持不变）。"
+NOTE_SWAP_RECOVERED: Final = "已找回上次中断的恢复留下的数据库：{swap} → {target}"
+NOTE_SWAP_KEPT: Final = "上次中断的恢复留下的 {swap} 已保存为备份 {backup}"
+BACKUPS_TITLE: Final = "{target} 的备份（1 为最新；dutylist restore N 恢复第 N 个）"
+BACKUP_HEADERS: Final = {
+    "number": "序号", "file": "备份文件", "doc_number": "文号", "date": "日期",
+    "version": "版本", "built_at": "构建时间", "source_sha256": "源文件 sha256", "ok": "状态",
+}
+BACKUP_OK: Final = "可用"
+BACKUP_BAD: Final = "损坏：{problem}"
+REVISION_PARTS: Final = {"doc_number": "文号", "date": "日期", "version": "版本",
+                         "built_at": "构建于"}
 NO_SYNONYMS_FILE: Final = (
     "警告：没有同义词表 {path}：本次不含同义词（例如搜索“狗”不会找到“犬”）；"
     "如有同义词表，请放在清单旁或用 --synonyms 指定"
@@ -345,6 +382,18 @@ YAML_FILE_UNREADABLE: Final = "{path}: 无法读取：{error}"
 YAML_SYNTAX: Final = "{path}:{line}: YAML 格式错误：{problem}"
 YAML_ALIAS: Final = "{path}:{line}: 不支持 YAML 锚点和别名（& 与 *），请直接写出内容"
 YAML_FILE_EMPTY: Final = "{path}:1: 文件为空"
+YAML_EMPTY_MAPPING: Final = "{what}为空（{{}}）"
+YAML_SURROGATE: Final = "{what} 含无效字符（代理项，不是字符）：{text}"
+YAML_CONTROLS: Final = "{what} 含控制字符 {chars}（显示时写作转义形式）"
+YAML_TOO_LARGE: Final = "{what} 过大：{value}…"
+YAML_NOT_REGULAR: Final = "{path}: 不是普通文件（是{what}），请指定清单 YAML 文件"
+YAML_TOO_BIG: Final = "{path}: 文件过大（超过 {limit} MiB 的上限），不是清单 YAML 文件"
+YAML_LINE_TOO_LONG: Final = (
+    "{path}:{line}: 行过长（{chars} 个字符，上限 {limit}），不是清单 YAML 文件"
+)
+YAML_TOO_DEEP: Final = "{path}:{line}: 嵌套层数过深（上限 {limit} 层），不是清单 YAML 文件"
+FOLDER: Final = "文件夹"
+DEVICE_OR_PIPE: Final = "设备或管道"
 YAML_WHAT_FILE: Final = "文件"
 YAML_SCHEMA: Final = "不支持 schema {found}（应为 {expected}）"
 YAML_WHAT_DEPARTMENT: Final = "一个部门"

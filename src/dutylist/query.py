@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutylist import labels, understand
 from dutylist.errors import UsageError
-from dutylist.ids import LIST_KINDS, ListKind, Side, make_id, parse_id
+from dutylist.ids import LIST_KINDS, SIDES, ListKind, Side, make_id, parse_id
 from dutylist.lexicon import Lexicon
 from dutylist.names import department_names, resolve_category, resolve_department
 from dutylist.paths import sha256_file
 from dutylist.store.schema import (
     DUTY_COLUMNS,
+    checked_kind,
+    checked_text,
     connect,
+    damaged,
     departments,
     duty_departments,
     load_synonyms,
@@ -120,8 +123,15 @@ def database_info(choice: DbChoice) -> dict[str, Any]:
     finally:
         conn.close()
     source = data.get("source_path")
-    if source and Path(source).is_file() and sha256_file(Path(source)) != data.get("source_sha256"):
-        data["warning"] = labels.STALE_DATABASE.format(source=source)
+    if source and Path(source).is_file():
+        try:
+            digest = sha256_file(Path(source))
+        except OSError as error:  # a shared database whose YAML this user cannot read
+            reason = error.strerror or str(error)
+            data["warning"] = labels.SOURCE_UNREADABLE.format(source=source, reason=reason)
+        else:
+            if digest != data.get("source_sha256"):
+                data["warning"] = labels.STALE_DATABASE.format(source=source)
     stale = older_than_bundled(choice, data)
     if stale is not None:
         from dutylist.paths import bundled_db_path
@@ -174,13 +184,13 @@ def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[Duty
     ranked = bool(records) and "rank" in records[0].keys()
     rows = [
         DutyRow(
-            id=record["id"],
-            list=record["list"],
-            seq=record["seq"],
-            category=record["category"],
-            name=record["name"],
+            id=checked_text(record["id"], "事项编号"),
+            list=checked_kind(record["list"], f"事项 {record['id']}"),
+            seq=record["seq"] if isinstance(record["seq"], int) else _not_int(record["id"]),
+            category=checked_text(record["category"], f"{record['id']} 的事项类别"),
+            name=checked_text(record["name"], f"{record['id']} 的事项名称"),
             departments=[],
-            note=record["note"],
+            note=checked_text(record["note"], f"{record['id']} 的备注", optional=True),
             score=-float(record["rank"]) if ranked else None,
         )
         for record in records
@@ -191,6 +201,10 @@ def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[Duty
     for row in rows:
         row.departments = linked.get(row.id, [])
     return rows
+
+
+def _not_int(duty_id: object) -> int:
+    raise damaged(f"{duty_id} 的序号不是整数")
 
 
 def _where(clauses: Iterable[str]) -> str:
@@ -315,10 +329,9 @@ def list_counts(
 def _pivot(records: Iterable[sqlite3.Row], key: str) -> list[dict[str, Any]]:
     table: dict[str, dict[str, Any]] = {}
     for record in records:
-        entry = table.setdefault(
-            record[key], {key: record[key], **dict.fromkeys(LIST_KINDS, 0), "total": 0}
-        )
-        entry[record["list"]] += record["n"]
+        label = checked_text(record[key], labels.FIELD_TITLES[key])
+        entry = table.setdefault(label, {key: label, **dict.fromkeys(LIST_KINDS, 0), "total": 0})
+        entry[checked_kind(record["list"], label)] += record["n"]
         entry["total"] += record["n"]
     return list(table.values())
 
@@ -352,14 +365,17 @@ def _blocks(conn: sqlite3.Connection, duty_ids: Sequence[str]) -> dict[str, list
     grouped: dict[int, tuple[str, sqlite3.Row, list[str]]] = {}
     for record in conn.execute(sql, list(duty_ids)):
         entry = grouped.setdefault(record["id"], (record["duty_id"], record, []))
-        entry[2].append(record["text"])
+        entry[2].append(checked_text(record["text"], f"{record['duty_id']} 的步骤"))
     result: dict[str, list[BlockView]] = {}
     for duty_id, record, steps in grouped.values():
+        if record["side"] not in SIDES:
+            raise damaged(f"{duty_id} 的职责块属于未知的一方 {record['side']!r}")
         result.setdefault(duty_id, []).append(
             BlockView(
                 side=record["side"],
-                heading=record["heading"],
-                department=record["department"],
+                heading=checked_text(record["heading"], f"{duty_id} 的标题", optional=True),
+                department=checked_text(record["department"], f"{duty_id} 的部门",
+                                        optional=True),
                 numbered=bool(record["numbered"]),
                 steps=tuple(steps),
             )

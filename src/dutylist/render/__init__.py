@@ -5,6 +5,11 @@ exit code and the notes that follow the data. ``emit`` writes it: ``table``
 through ``render.tables`` (the only module with rich, imported lazily),
 tsv/csv/json/jsonl through ``render.plain`` (standard library only), a diff
 through ``render.diff``.
+
+Text from the data is data everywhere: tables are built from ``rich.text.Text``
+(never markup), and control characters reach neither a terminal nor a pipe raw —
+tables, tsv and csv show them as escapes (``\x1b``), json escapes them the JSON
+way (``controls``).
 """
 
 from __future__ import annotations
@@ -140,7 +145,15 @@ class Diff:
     diff: CatalogDiff
 
 
-Payload: TypeAlias = "Searches | Batch | Rows | Counts | Detail | Export | Info | Diff"
+@dataclass(frozen=True)
+class Backups:
+    """``restore --list``: the backups of ``target``, newest first, as records."""
+
+    records: Sequence[dict[str, Any]]
+    target: str
+
+
+Payload: TypeAlias = "Searches | Batch | Rows | Counts | Detail | Export | Info | Diff | Backups"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from dutylist import labels
+from dutylist.controls import visible
 from dutylist.ids import LETTER_KINDS
 from dutylist.revisions.chardiff import DiffOp, char_diff
 from dutylist.revisions.types import field_text
@@ -286,7 +287,7 @@ def print_diff(diff: CatalogDiff, console: Console) -> None:
     for line in diff_lines(diff):
         text = Text()
         for segment, mark in line:
-            text.append(segment, style=_STYLES.get(mark, ""))
+            text.append(visible(segment), style=_STYLES.get(mark, ""))
         console.print(text, overflow="fold")
 
 

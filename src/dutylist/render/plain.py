@@ -2,6 +2,8 @@
 
 tsv has no header (one record a line, for ``cut`` and ``awk``); csv has a
 header; json is one array (or object); jsonl one object a line.
+Control characters in the data are written as escapes in tsv and csv (``\x1b``)
+and escaped the JSON way in json (the value stays exact): never raw.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dutylist import labels
-from dutylist.render import Batch, Counts, Detail, Diff, Info, Payload, Rows, Searches
+from dutylist.controls import json_safe, visible
+from dutylist.render import Backups, Batch, Counts, Detail, Diff, Info, Payload, Rows, Searches
 
 if TYPE_CHECKING:
     from dutylist.query import BlockView, DutyDetail, DutyRow, SearchResult
@@ -24,6 +27,10 @@ SEARCH_FIELDS = [
     "score", "matched", "matched_in", "partial", "verdict", "suggestion", "note",
 ]
 STEP_FIELDS = ["id", "side", "block", "heading", "department", "number", "text", "name", "whose"]
+BACKUP_FIELDS = [
+    "number", "file", "replaced_at", "title", "doc_number", "date", "version", "built_at",
+    "source_sha256", "ok", "problem",
+]
 COUNT_FIELDS = ["basic", "coordinated", "withdrawn", "total"]
 
 
@@ -35,7 +42,13 @@ def cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         value = labels.SEP.join(str(v) for v in value)
-    return " ".join(str(value).replace("\t", " ").splitlines())
+    # Escapes first (str.splitlines() would also break at \x85, \x1c… and \u2028).
+    return visible(str(value)).replace("\t", " ").replace("\n", " ")
+
+
+def to_json(value: Any, indent: int | None = None) -> str:
+    """JSON keeping Chinese as is and every character exact, none a terminal acts on raw."""
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
 def write_records(
@@ -43,10 +56,10 @@ def write_records(
 ) -> None:
     """Write dicts as tsv (no header), csv (header), json (array) or jsonl."""
     if fmt == "json":
-        out.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
+        out.write(to_json(list(records), 2) + "\n")
     elif fmt == "jsonl":
         for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(to_json(record) + "\n")
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="ignore")
@@ -107,7 +120,7 @@ def batch_records(batch: Batch) -> Iterator[list[dict[str, Any]]]:
 
 def _write_object(data: dict[str, Any], fmt: str, out: TextIO) -> None:
     """One object as json (indented) or jsonl (one line)."""
-    out.write(json.dumps(data, ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n")
+    out.write(to_json(data, 2 if fmt == "json" else None) + "\n")
 
 
 # ---------------------------------------------------------------- records
@@ -231,7 +244,8 @@ def write_payload(payload: Payload, fmt: str, out: TextIO) -> None:
         _write_info(payload.data, fmt, out)
     elif isinstance(payload, Diff):
         if fmt in ("json", "jsonl"):
-            out.write(payload.diff.to_json(indent=None if fmt == "jsonl" else 2) + "\n")
+            text = payload.diff.to_json(indent=None if fmt == "jsonl" else 2)
+            out.write(json_safe(text) + "\n")
         elif fmt in ("tsv", "csv"):  # data: one change per line
             from dutylist.render.diff import DIFF_FIELDS, diff_records
 
@@ -239,4 +253,6 @@ def write_payload(payload: Payload, fmt: str, out: TextIO) -> None:
         else:  # "text": the marked prose, for reading in a pipe
             from dutylist.render.diff import text_lines
 
-            out.write("\n".join(text_lines(payload.diff)) + "\n")
+            out.write("\n".join(visible(line) for line in text_lines(payload.diff)) + "\n")
+    elif isinstance(payload, Backups):
+        write_records(payload.records, BACKUP_FIELDS, fmt, out)

@@ -2,7 +2,8 @@
 
 Rich is imported inside the functions that draw, so a piped query never pays
 for it. Data is never markup: every cell is a ``Text`` built from data (or an
-escaped title), through ``_text``.
+escaped title), through ``_text``, which also shows control characters as escapes
+(``controls.visible``): nothing from the data is ever sent to the terminal raw.
 
 No text is ever cut: cells, titles and panels wrap. Chinese text wraps by the
 rules of ``render.wrap`` (no line starts with ``，`` or ends with ``（``), and
@@ -20,8 +21,20 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dutylist import labels
+from dutylist.controls import visible
 from dutylist.ids import LIST_KINDS
-from dutylist.render import ASCII_ENV, Batch, Counts, Detail, Diff, Info, Payload, Rows, Searches
+from dutylist.render import (
+    ASCII_ENV,
+    Backups,
+    Batch,
+    Counts,
+    Detail,
+    Diff,
+    Info,
+    Payload,
+    Rows,
+    Searches,
+)
 from dutylist.render.plain import cell
 from dutylist.render.wrap import ascii_text, break_offsets, cells
 
@@ -98,8 +111,9 @@ _MIN_CELLS = 8
 
 
 def _text(text: str | None, style: str = "") -> Text:
-    """Data as text (never markup), wrapping by Chinese rules, plain in ASCII mode."""
-    text = text or ""
+    """Data as text (never markup, control characters as escapes), wrapping by Chinese
+    rules, plain in ASCII mode."""
+    text = visible(text or "")
     return _wrapping_text()(ascii_text(text) if ascii_mode() else text, style=style)
 
 
@@ -428,3 +442,25 @@ def print_payload(payload: Payload, console: Console) -> None:
         from dutylist.render.diff import print_diff
 
         print_diff(payload.diff, console)
+    elif isinstance(payload, Backups):
+        if payload.records:
+            print_backups(payload.records, payload.target, console)
+
+
+def print_backups(records: Sequence[dict[str, Any]], target: str, console: Console) -> None:
+    """``restore --list``: each backup, newest first, with the revision it holds."""
+    from rich.table import Table
+
+    title = _text(labels.BACKUPS_TITLE.format(target=target))
+    table = Table(title=title, box=_box("SIMPLE_HEAD"), pad_edge=False)
+    headers = labels.BACKUP_HEADERS
+    for key in headers:
+        table.add_column(_text(headers[key]), overflow="fold", no_wrap=key == "number")
+    for record in records:
+        problem = labels.BACKUP_BAD.format(problem=record.get("problem"))
+        status = _text(labels.BACKUP_OK) if record["ok"] else _text(problem, "bold red")
+        sha = str(record.get("source_sha256") or "")[:12]
+        cells = [_text(str(record.get(key) or "")) for key in headers
+                 if key not in ("source_sha256", "ok")]
+        table.add_row(*cells, _text(sha), status)
+    console.print(table)

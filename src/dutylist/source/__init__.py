@@ -45,16 +45,19 @@ class Loaded:
 def load_source(source: Path | None, synonyms: Path | None = None) -> Loaded:
     """The list (default: ./data/duties.yaml) and its synonyms (default: beside it), validated.
 
-    ``warnings`` says when there is no synonyms file beside the list, and names
-    synonym targets found nowhere in the list.
+    ``warnings`` says when there is no synonyms file beside the list, names fields
+    holding control characters (``file:line``) and synonym targets found nowhere in
+    the list.
     """
     path = source or default_source()
     if path is None:
         raise UsageError(labels.NO_SOURCE)
-    catalog = load_catalog(path)
+    found: list[str] = []
+    catalog = load_catalog(path, warnings=found)
     synonyms_path = synonyms or synonyms_beside(path)
-    synonym_map = load_synonyms(synonyms_path) if synonyms_path else {}
-    warnings = [
+    synonym_map = load_synonyms(synonyms_path, warnings=found) if synonyms_path else {}
+    warnings = [labels.WARNING.format(message=warning) for warning in found]
+    warnings += [
         labels.SYNONYM_WARNING.format(path=synonyms_path, warning=warning)
         for warning in synonym_targets_not_found(catalog, synonym_map)
     ]

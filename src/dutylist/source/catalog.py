@@ -45,12 +45,20 @@ _ITEM_KEYS: dict[ListKind, set[str]] = {
 _BLOCK_KEYS = {"heading", "department", "numbered", "steps"}
 
 
-def load_catalog(path: str | os.PathLike[str]) -> Catalog:
-    """Read and validate a duties YAML file; raise SourceError listing every problem."""
-    return parse_catalog(*read(path))
+def load_catalog(
+    path: str | os.PathLike[str], *, warnings: list[str] | None = None
+) -> Catalog:
+    """Read and validate a duties YAML file; raise SourceError listing every problem.
+
+    Warnings (``file:line: message``: control characters in a field) are appended to
+    ``warnings`` when a list is given.
+    """
+    return parse_catalog(*read(path), warnings=warnings)
 
 
-def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
+def parse_catalog(
+    text: str, path: str = "<yaml>", *, warnings: list[str] | None = None
+) -> Catalog:
     """Validate YAML text and build the model; raise SourceError listing every problem."""
     root = compose(text, path)
     if root is None:
@@ -82,6 +90,8 @@ def parse_catalog(text: str, path: str = "<yaml>") -> Catalog:
                 lists[kind] = duty_list
     if check.problems:
         raise SourceError(check.problems)
+    if warnings is not None:
+        warnings.extend(check.warnings)
     assert document is not None
     return Catalog(document=document, departments=tuple(d for d, _, _ in departments), lists=lists)
 

@@ -3,19 +3,33 @@
 The YAML is composed into nodes (``yaml.compose`` with the safe loader) so each
 value keeps its line; nothing is ever constructed from a tag, so a
 ``!!python/...`` tag is an error, not code. Anchors and aliases are refused.
+
+Only a regular file is read (never a folder, a device or a pipe), and only within
+limits a real list is far below (:data:`MAX_SOURCE_BYTES`, :data:`MAX_LINE_CHARS`,
+:data:`MAX_DEPTH`), so a crafted file is refused at once instead of filling memory
+or recursing without end. Text holding control characters is accepted with a warning
+(it is shown escaped); a lone surrogate (``"\\ud800"``) is no character: an error.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
+import stat
+from dataclasses import dataclass, field
 
 import yaml
 
 from dutylist import labels
+from dutylist.controls import controls_in, has_surrogate, visible_line
 from dutylist.errors import SourceError
 from dutylist.source.text import NotUtf8, decode, yaml_problem
+
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
+"""Largest YAML file read (the real list is about 160 KB)."""
+MAX_LINE_CHARS = 10_000
+"""Longest line of a YAML file (the real list's longest is under 500 characters)."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings (the real list nests 9 deep)."""
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
@@ -34,15 +48,22 @@ class Checker:
 
     path: str
     problems: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
         self.problems.append(f"{self.path}:{line}: {message}")
 
+    def warn(self, node: yaml.Node, message: str) -> None:
+        self.warnings.append(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
     def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
         """The keys of a mapping node, reporting unknown and duplicate keys."""
         if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
             self.add(node, labels.YAML_NOT_MAPPING.format(what=what))
+            return {}
+        if not node.value:  # {} would otherwise vanish without a word
+            self.add(node, labels.YAML_EMPTY_MAPPING.format(what=what))
             return {}
         result: dict[str, yaml.Node] = {}
         present = {
@@ -80,8 +101,14 @@ class Checker:
         if not value:
             self.add(node, labels.YAML_EMPTY.format(what=what))
             return None
+        if has_surrogate(value):
+            self.add(node, labels.YAML_SURROGATE.format(what=what, text=visible_line(value)))
+            return None
         if value != node.value:
             self.add(node, labels.YAML_SPACES.format(what=what))
+        controls = controls_in(value)
+        if controls:
+            self.warn(node, labels.YAML_CONTROLS.format(what=what, chars=labels.SEP.join(controls)))
         return value
 
     def optional_text(self, node: yaml.Node | None, what: str) -> str | None:
@@ -97,10 +124,14 @@ class Checker:
             self._bad_type(node, what, labels.YAML_INTEGER)
             return None
         try:
-            return int(node.value)
+            value = int(node.value)
         except ValueError:
             self.add(node, labels.YAML_NOT_INTEGER.format(what=what, value=node.value))
             return None
+        if not -(2**63) <= value < 2**63:
+            self.add(node, labels.YAML_TOO_LARGE.format(what=what, value=node.value[:30]))
+            return None
+        return value
 
     def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
         if node is None:
@@ -131,19 +162,53 @@ def _meant_key(key: object, missing: list[str]) -> str | None:
 
 
 def read(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """(text, path as shown in messages) of a UTF-8 file, or SourceError."""
+    """(text, path as shown in messages) of a UTF-8 regular file within the limits."""
     shown = str(path)
+    raw = _read_regular(path, shown)
     try:
-        raw = Path(path).read_bytes()
+        text = decode(raw)
+    except NotUtf8 as exc:
+        raise SourceError([f"{shown}:{exc.line}: {exc.message()}"]) from None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise SourceError([labels.YAML_LINE_TOO_LONG.format(
+                path=shown, line=number, chars=len(line), limit=MAX_LINE_CHARS)])
+    return text, shown
+
+
+def _read_regular(path: str | os.PathLike[str], shown: str) -> bytes:
+    """The bytes of a regular file of at most MAX_SOURCE_BYTES; never waits on a pipe."""
+    # O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags)
     except FileNotFoundError:
         raise SourceError([labels.YAML_FILE_MISSING.format(path=shown)]) from None
+    except IsADirectoryError:
+        folder = labels.YAML_NOT_REGULAR.format(path=shown, what=labels.FOLDER)
+        raise SourceError([folder]) from None
     except OSError as exc:
         error = exc.strerror or exc
         raise SourceError([labels.YAML_FILE_UNREADABLE.format(path=shown, error=error)]) from None
+    too_big = SourceError([labels.YAML_TOO_BIG.format(
+        path=shown, limit=MAX_SOURCE_BYTES // (1024 * 1024))])
     try:
-        return decode(raw), shown
-    except NotUtf8 as exc:
-        raise SourceError([f"{shown}:{exc.line}: {exc.message()}"]) from None
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            what = labels.FOLDER if stat.S_ISDIR(info.st_mode) else labels.DEVICE_OR_PIPE
+            raise SourceError([labels.YAML_NOT_REGULAR.format(path=shown, what=what)])
+        if info.st_size > MAX_SOURCE_BYTES:
+            raise too_big
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        error = exc.strerror or exc
+        raise SourceError([labels.YAML_FILE_UNREADABLE.format(path=shown, error=error)]) from None
+    finally:
+        os.close(handle)
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise too_big
+    return raw
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
@@ -155,7 +220,12 @@ def compose(text: str, path: str) -> yaml.Node | None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)
+    except RecursionError:  # the pure-Python composer, nested hundreds deep
+        raise SourceError([_too_deep(path, 1)]) from None
     except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # libyaml's own limit (1,000 levels)
+            mark = getattr(exc, "problem_mark", None)
+            raise SourceError([_too_deep(path, mark.line + 1 if mark else 1)]) from None
         raise SourceError([_syntax_problem(text, path, exc)]) from None
     if root is not None:
         shared = _shared_nodes(root, path)
@@ -174,7 +244,7 @@ def _syntax_problem(text: str, path: str, exc: yaml.YAMLError) -> str:
         yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as detailed:
         exc = detailed
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         pass
     if isinstance(exc, yaml.MarkedYAMLError):
         line, message = yaml_problem(exc)
@@ -182,27 +252,34 @@ def _syntax_problem(text: str, path: str, exc: yaml.YAMLError) -> str:
     return labels.YAML_SYNTAX.format(path=path, line=1, problem=exc)
 
 
+def _too_deep(path: str, line: int) -> str:
+    return labels.YAML_TOO_DEEP.format(path=path, line=line, limit=MAX_DEPTH)
+
+
 def _shared_nodes(root: yaml.Node, path: str) -> list[str]:
-    """Problems for YAML anchors/aliases: a node reached twice (``&a`` … ``*a``).
+    """Problems for YAML anchors/aliases (a node reached twice, ``&a`` … ``*a``) and for
+    nesting deeper than MAX_DEPTH, found in one walk without recursion.
 
     The list is plain data, so aliases are refused; this also keeps a crafted
     file ("billion laughs") from making validation walk the same nodes forever.
     """
     seen: set[int] = set()
     problems: list[str] = []
-    stack: list[yaml.Node] = [root]
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return [_too_deep(path, node.start_mark.line + 1)]
         if id(node) in seen:
             line = node.start_mark.line + 1
             problems.append(labels.YAML_ALIAS.format(path=path, line=line))
             continue
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.extend((key, value))
+                stack.extend(((key, depth + 1), (value, depth + 1)))
     return problems[:1]
 
 

@@ -15,7 +15,9 @@ from dutylist.source.checker import MAP, Checker, compose, read
 _SYNONYM_KEYS = {"schema", "synonyms"}
 
 
-def load_synonyms(path: str | os.PathLike[str]) -> dict[str, list[str]]:
+def load_synonyms(
+    path: str | os.PathLike[str], *, warnings: list[str] | None = None
+) -> dict[str, list[str]]:
     """Read ``synonyms.yaml``: a mapping from a word people say to words of the document."""
     text, shown = read(path)
     root = compose(text, shown)
@@ -46,6 +48,8 @@ def load_synonyms(path: str | os.PathLike[str]) -> dict[str, list[str]]:
             result[word] = kept
     if check.problems:
         raise SourceError(check.problems)
+    if warnings is not None:
+        warnings.extend(check.warnings)
     return result
 
 

@@ -5,7 +5,9 @@ items at a time, so a county's lists build in seconds and memory stays flat.
 
 The database is written to a temporary file beside the target and renamed
 into place, so a failed or interrupted build leaves the previous database as
-it was, and two builds at once cannot leave a half-written file.
+it was, and two builds at once cannot leave a half-written file. The database
+replaced is kept as a backup (``store.backups``) unless it holds exactly the
+same content; temporary files of killed builds are removed by the next build.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,8 @@ import dutylist
 from dutylist import labels
 from dutylist.errors import DatabaseError
 from dutylist.ids import LIST_KINDS, SIDES
-from dutylist.paths import backup_path, sha256_file
+from dutylist.paths import sha256_file
+from dutylist.store import backups
 from dutylist.store.schema import (
     FTS_COLUMNS,
     FTS_TABLES,
@@ -42,6 +45,22 @@ if TYPE_CHECKING:
     from dutylist.model import Catalog
 
 
+@dataclass(frozen=True)
+class Built:
+    """What a build did: the file written (a symlink's target) and the backup kept, if any."""
+
+    path: Path
+    backup: Path | None = None
+    unchanged: bool = False  # same content as the database replaced: no new backup
+    notes: tuple[str, ...] = ()
+
+
+def content_sha256(catalog: Catalog, synonyms: Mapping[str, Sequence[str]]) -> str:
+    """A fingerprint of what a database holds (not when or from which file it was built)."""
+    content = repr((SCHEMA_VERSION, catalog, sorted((k, list(v)) for k, v in synonyms.items())))
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def build_database(
     catalog: Catalog,
     target: Path,
@@ -53,47 +72,65 @@ def build_database(
     tool_version: str | None = None,
     source_label: str | None = None,
     built_at: dt.datetime | None = None,
-) -> Path | None:
-    """Write ``catalog`` to ``target`` atomically; return the backup path if one was kept.
+) -> Built:
+    """Write ``catalog`` to ``target`` atomically, keeping the database it replaces as a backup.
 
     ``built_at`` is recorded as the build time; by default ``SOURCE_DATE_EPOCH`` when set
-    (reproducible builds), else now.
+    (reproducible builds), else now. A symlink ``target`` is written through (the file it
+    points to is replaced; the link stays). A build of the same content as the database in
+    place adds no backup. A full disk or a read-only folder is said as such; the database in
+    place is untouched.
     """
-    target = Path(target)
+    target = backups.real_target(Path(target))
+    synonyms = synonyms or {}
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-        os.close(handle)
+        notes = backups.recover(target)
     except OSError as exc:
-        raise DatabaseError(
-            labels.CANNOT_WRITE.format(path=target.parent, reason=exc.strerror or exc)
-        ) from None
-    tmp = Path(tmp_name)
+        raise backups.write_error(exc, target) from None
+    backups.clean_stale(target)
+    tmp = backups.temp_path(target)
     try:
-        os.unlink(tmp)  # sqlite-utils creates the file itself
         stamp = (built_at or build_time()).astimezone(dt.timezone.utc).replace(microsecond=0)
         _write(
-            catalog, tmp, source, synonyms or {}, synonyms_source, tool_version, source_label,
+            catalog, tmp, source, synonyms, synonyms_source, tool_version, source_label,
             stamp.isoformat(),
         )
-        backup = None
-        if keep_backup and target.exists():
-            backup = backup_path(target)
-            backup_tmp = tmp.with_suffix(".bak.tmp")
-            shutil.copy2(target, backup_tmp)
-            os.replace(backup_tmp, backup)
-        os.replace(tmp, target)
-        return backup
+        backup, unchanged = None, False
+        if keep_backup:
+            content = content_sha256(catalog, synonyms)
+            _stamp_content(tmp, content)
+            if target.is_file():
+                unchanged = backups.content_of(target) == content
+                if not unchanged:
+                    backup = backups.keep(target)
+        backups.replace_atomically(tmp, target)
+        return Built(target, backup, unchanged, tuple(notes))
     except OSError as exc:
-        raise DatabaseError(
-            labels.CANNOT_WRITE.format(path=target, reason=exc.strerror or exc)
-        ) from None
+        raise backups.write_error(exc, target) from None
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", None) == 13 or "full" in str(exc):  # SQLITE_FULL
+            raise backups.write_error(OSError(28, "disk full"), target) from None
+        raise DatabaseError(labels.WRITE_FAILED.format(path=target, reason=exc)) from None
     finally:
-        for leftover in (tmp, tmp.with_suffix(".bak.tmp")):
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def _stamp_content(path: Path, content: str) -> None:
+    """Record the content fingerprint, so the next build can tell an identical list."""
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO metadata (key, value) VALUES ('content_sha256', ?)",
+                (content,),
+            )
+    finally:
+        conn.close()
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 def _write(

@@ -1,29 +1,23 @@
-"""Put back the database a build replaced: the current one and its backup swap places."""
+"""Put back a database a build (or restore) replaced: a chosen backup, atomically.
+
+See ``store.backups``: the backup is checked, copied beside the database, checked
+again and renamed over it; the database it replaces becomes the newest backup.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from dutylist import labels
-from dutylist.errors import UsageError
-from dutylist.paths import backup_path
-from dutylist.store.schema import connect
+from dutylist.store.backups import Backup, Restored, list_backups, real_target, recover, restore
 
 
-def restore_backup(target: Path) -> Path:
-    """Swap ``target`` and its backup (so a second restore undoes the first); return the backup.
+def restore_backup(target: Path, which: str | None = None) -> Restored:
+    """Restore backup ``which`` (None: the newest; a number from 1; a file name) of ``target``."""
+    return restore(target, which)
 
-    Refuses when there is no backup or the backup is not a dutylist database.
-    """
-    backup = backup_path(target)
-    if not backup.is_file():
-        raise UsageError(labels.NO_BACKUP.format(backup=backup))
-    connect(backup).close()  # refuse to restore something that is not a database
-    swap = target.with_name(target.name + ".swap")
-    if target.exists():
-        os.replace(target, swap)
-    os.replace(backup, target)
-    if swap.exists():
-        os.replace(swap, backup)
-    return backup
+
+def backups_of(target: Path) -> tuple[Path, list[str], list[Backup]]:
+    """(the real database file, notes on what was recovered, its backups newest first)."""
+    real = real_target(target)
+    notes = recover(real)
+    return real, notes, list_backups(real)

@@ -9,11 +9,12 @@ rows (in printed order), a department's aliases only as
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dutylist import labels
 from dutylist.errors import DatabaseError
@@ -112,22 +113,58 @@ DUTY_COLUMNS = "d.rowid, d.id, d.list, d.seq, d.category, d.name, d.note"
 
 
 
+def _open(path: Path, *, immutable: bool) -> tuple[sqlite3.Connection, Any]:
+    """A read-only connection and the schema version it reads (or sqlite3.Error)."""
+    uri = sqlite_uri(path) + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn, row
+
+
+def _is_wal(path: Path) -> bool:
+    """True for a database in WAL mode (header bytes 18 and 19 are 2)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """Open a database read-only, checking that it is a dutylist database of this schema."""
+    """Open a database read-only, checking that it is a dutylist database of this schema.
+
+    A WAL-mode database in a folder this user cannot write (SQLite cannot make its
+    ``-shm`` file there) is opened as immutable when no ``-wal`` file holds changes,
+    and is otherwise said to be in a read-only folder, not called corrupt.
+    """
     if not path.is_file():
         if path.exists():
             raise DatabaseError(labels.NOT_A_DATABASE_FILE.format(path=path))
         raise DatabaseError(labels.DATABASE_MISSING.format(path=path))
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(labels.DATABASE_NO_READ_PERMISSION.format(path=path))
     try:
-        conn = sqlite3.connect(sqlite_uri(path), uri=True)
+        conn, row = _open(path, immutable=False)
     except sqlite3.Error as exc:
-        raise DatabaseError(labels.NOT_A_DUTYLIST_DATABASE.format(path=path, error=exc)) from None
-    try:
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
-    except sqlite3.Error as exc:
-        conn.close()
-        raise DatabaseError(labels.NOT_A_DUTYLIST_DATABASE.format(path=path, error=exc)) from None
+        if not _is_wal(path):
+            raise DatabaseError(
+                labels.NOT_A_DUTYLIST_DATABASE.format(path=path, error=exc)
+            ) from None
+        wal = path.with_name(path.name + "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:
+            raise DatabaseError(labels.WAL_READ_ONLY.format(path=path, wal=wal.name)) from None
+        try:
+            conn, row = _open(path, immutable=True)
+        except sqlite3.Error as again:
+            raise DatabaseError(
+                labels.NOT_A_DUTYLIST_DATABASE.format(path=path, error=again)
+            ) from None
     if row is None or row[0] != SCHEMA_VERSION:
         found = row[0] if row else "none"
         conn.close()
@@ -140,6 +177,24 @@ def connect(path: Path) -> sqlite3.Connection:
 # ---------------------------------------------------------------- readers
 
 
+def damaged(what: str) -> DatabaseError:
+    """A database that opened but holds what no build writes (exit 3, never a crash)."""
+    return DatabaseError(labels.DATABASE_BAD_CONTENT.format(what=what))
+
+
+def checked_text(value: object, what: str, *, optional: bool = False) -> Any:
+    """A text column's value, checked: a blob or a number where text belongs is an error."""
+    if isinstance(value, str) or (optional and value is None):
+        return value
+    raise damaged(f"{what} 不是文本")
+
+
+def checked_kind(value: object, what: str) -> ListKind:
+    if value not in LIST_KINDS:
+        raise damaged(f"{what} 属于未知清单 {value!r}")
+    return value
+
+
 def metadata(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM metadata").fetchall())
 
@@ -147,7 +202,7 @@ def metadata(conn: sqlite3.Connection) -> dict[str, str]:
 def load_synonyms(conn: sqlite3.Connection) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for word, target in conn.execute("SELECT word, target FROM synonyms ORDER BY word, position"):
-        result.setdefault(word, []).append(target)
+        result.setdefault(checked_text(word, "同义词"), []).append(checked_text(target, "同义词"))
     return result
 
 
@@ -172,9 +227,10 @@ def department_names(
         "SELECT department_id, alias, former FROM department_aliases "
         "ORDER BY department_id, former, position"
     ):
-        others[(dept_id, former)].append(alias)
+        others[(dept_id, former)].append(checked_text(alias, "部门简称"))
     return [
-        (dept_id, name, others.get((dept_id, 0), []), others.get((dept_id, 1), []))
+        (dept_id, checked_text(name, "部门名称"), others.get((dept_id, 0), []),
+         others.get((dept_id, 1), []))
         for dept_id, name in conn.execute("SELECT id, name FROM departments ORDER BY id")
     ]
 
@@ -188,7 +244,7 @@ def duty_departments(conn: sqlite3.Connection, duty_ids: Iterable[str]) -> dict[
         "JOIN departments p ON p.id = l.department_id ORDER BY j.key, l.position",
         {"ids": json.dumps(list(duty_ids))},
     ):
-        result[duty_id].append(name)
+        result[duty_id].append(checked_text(name, "部门名称"))
     return result
 
 
@@ -221,22 +277,26 @@ def read_catalog(conn: sqlite3.Connection) -> Catalog:
     for duty_id, dept_id in conn.execute(
         "SELECT duty_id, department_id FROM duty_departments ORDER BY duty_id, position"
     ):
+        if dept_id not in names:
+            raise damaged(f"{duty_id} 的部门 {dept_id!r} 不存在")
         links[duty_id].append(names[dept_id])
     steps: dict[int, list[str]] = defaultdict(list)
     for block_id, text in conn.execute(
         "SELECT block_id, text FROM steps ORDER BY block_id, position"
     ):
-        steps[block_id].append(text)
+        steps[block_id].append(checked_text(text, "步骤"))
     blocks: dict[tuple[str, str], list[Block]] = defaultdict(list)
     for block_id, duty_id, side, heading, department, numbered in conn.execute(
         "SELECT id, duty_id, side, heading, department, numbered FROM blocks "
         "ORDER BY duty_id, side, position"
     ):
+        if side not in SIDES:
+            raise damaged(f"{duty_id} 的职责块属于未知的一方 {side!r}")
         blocks[(duty_id, side)].append(
             Block(
                 steps=tuple(steps.get(block_id, ())),
-                heading=heading,
-                department=department,
+                heading=checked_text(heading, f"{duty_id} 的标题", optional=True),
+                department=checked_text(department, f"{duty_id} 的部门", optional=True),
                 numbered=bool(numbered),
             )
         )
@@ -246,17 +306,19 @@ def read_catalog(conn: sqlite3.Connection) -> Catalog:
     ):
         if kind not in LIST_KINDS:
             raise DatabaseError(labels.DATABASE_UNKNOWN_LIST.format(id=duty_id, kind=kind))
+        if not isinstance(seq, int):
+            raise damaged(f"{duty_id} 的序号不是整数")
         upper, township = (tuple(blocks.get((duty_id, side), ())) for side in SIDES)
         items[kind].append(
             Duty(
                 list=kind,
                 seq=seq,
-                category=category,
-                name=name,
+                category=checked_text(category, f"{duty_id} 的事项类别"),
+                name=checked_text(name, f"{duty_id} 的事项名称"),
                 departments=tuple(links.get(duty_id, ())),
                 upper_duties=upper,
                 township_duties=township,
-                note=note,
+                note=checked_text(note, f"{duty_id} 的备注", optional=True),
             )
         )
     lists: dict[ListKind, DutyList] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
 import secrets
@@ -27,7 +28,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from dutylist import labels
 from dutylist.errors import DatabaseError, UsageError
+from dutylist.store.schema import connect, metadata
 
 MAX_BACKUPS = 5
 """Generations kept beside a database."""
@@ -165,10 +168,10 @@ def recover(target: Path) -> list[str]:
         return []
     if not target.exists():
         os.replace(swap, target)
-        return [f"已找回上次中断的恢复留下的数据库：{swap} → {target}"]
+        return [labels.NOTE_SWAP_RECOVERED.format(swap=swap, target=target)]
     kept = _new_backup_path(target)
     os.replace(swap, kept)
-    return [f"上次中断的恢复留下的 {swap} 已保存为备份 {kept.name}"]
+    return [labels.NOTE_SWAP_KEPT.format(swap=swap, backup=kept.name)]
 
 
 # ---------------------------------------------------------------- checking
@@ -176,33 +179,30 @@ def recover(target: Path) -> list[str]:
 
 def check_database(path: Path, *, thorough: bool = True) -> dict[str, str]:
     """The metadata of a dutylist database that is intact, else DatabaseError saying why."""
-    from dutylist import query
-
-    conn = query.connect(path)
+    conn = connect(path)
     try:
         pragma = "integrity_check" if thorough else "quick_check"
         rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}(5)")]
         if rows != ["ok"]:
-            raise DatabaseError(f"{path}：数据库已损坏（{'；'.join(map(str, rows))}）")
-        return query.metadata(conn)
+            detail = "；".join(map(str, rows))
+            raise DatabaseError(labels.BACKUP_DAMAGED.format(path=path, detail=detail))
+        return metadata(conn)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{path}：数据库已损坏（{exc}）") from None
+        raise DatabaseError(labels.BACKUP_DAMAGED.format(path=path, detail=exc)) from None
     finally:
         conn.close()
 
 
 def content_of(path: Path) -> str | None:
     """The ``content_sha256`` a database was built with; None if absent or unreadable."""
-    from dutylist import query
-
     if not path.is_file():
         return None
     try:
-        conn = query.connect(path)
+        conn = connect(path)
     except DatabaseError:
         return None
     try:
-        return query.metadata(conn).get("content_sha256")
+        return metadata(conn).get("content_sha256")
     except sqlite3.Error:
         return None
     finally:
@@ -248,22 +248,19 @@ def list_backups(target: Path, *, check: bool = True) -> list[Backup]:
 def choose(backups: list[Backup], which: str | None, target: Path) -> Backup:
     """The backup named by ``which``: None for the newest, a number from 1, or a file name."""
     if not backups:
-        raise UsageError(f"没有可恢复的备份：{target.parent} 中没有 {target.name} 的备份")
+        raise UsageError(labels.NO_BACKUP.format(folder=target.parent, name=target.name))
     if which is None:
         return backups[0]
     text = which.strip()
-    if text.isascii() and text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) < 10:
         number = int(text)
         if 1 <= number <= len(backups):
             return backups[number - 1]
-        raise UsageError(
-            f"没有第 {text} 个备份：共 {len(backups)} 个（1 为最新）；"
-            "用 dutylist restore --list 查看"
-        )
+        raise UsageError(labels.NO_SUCH_BACKUP_NUMBER.format(number=text, count=len(backups)))
     for backup in backups:
         if text in (backup.path.name, str(backup.path)):
             return backup
-    raise UsageError(f"没有名为 {text} 的备份；用 dutylist restore --list 查看")
+    raise UsageError(labels.NO_SUCH_BACKUP_NAME.format(name=text))
 
 
 # ---------------------------------------------------------------- writing
@@ -322,10 +319,21 @@ def replace_atomically(tmp: Path, target: Path) -> None:
 
 @dataclass(frozen=True)
 class Restored:
+    """What a restore did: the database file, the backup put back, its metadata, where the
+    replaced database was kept."""
+
+    target: Path
     backup: Backup
     meta: dict[str, str]
     saved_as: Path | None
     notes: tuple[str, ...] = ()
+
+
+def revision_label(meta: dict[str, str]) -> str:
+    """``清单标题（文号 X，日期 Y，版本 Z，构建于 T）`` from a database's metadata."""
+    parts = [f"{label} {meta[key]}" for key, label in labels.REVISION_PARTS.items()
+             if meta.get(key)]
+    return (meta.get("title") or "") + (f"（{'，'.join(parts)}）" if parts else "")
 
 
 def restore(db: Path, which: str | None = None) -> Restored:
@@ -342,8 +350,7 @@ def restore(db: Path, which: str | None = None) -> Restored:
         check_database(chosen.path)
     except DatabaseError as error:
         raise DatabaseError(
-            f"备份 {chosen.path.name} 无法使用，未恢复：{error}"
-            "（用 dutylist restore --list 查看其他备份）"
+            labels.BACKUP_UNUSABLE.format(name=chosen.path.name, error=error)
         ) from None
     tmp = temp_path(target)
     try:
@@ -359,15 +366,13 @@ def restore(db: Path, which: str | None = None) -> Restored:
     with contextlib.suppress(OSError):
         chosen.path.unlink()
     prune(target)
-    return Restored(chosen, meta, saved, tuple(notes))
+    return Restored(target, chosen, meta, saved, tuple(notes))
 
 
 def write_error(error: OSError, target: Path) -> DatabaseError:
     """A failed write said as what it is; the database in place is untouched."""
-    import errno
-
-    if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", None):
-        return DatabaseError(f"磁盘空间不足，无法写入 {target.parent}（原数据库未改动）")
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+        return DatabaseError(labels.DISK_FULL.format(folder=target.parent))
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return DatabaseError(f"没有写入权限：{target.parent}（原数据库未改动）")
-    return DatabaseError(f"无法写入 {target}：{error.strerror or error}（原数据库未改动）")
+        return DatabaseError(labels.NO_WRITE_PERMISSION.format(folder=target.parent))
+    return DatabaseError(labels.WRITE_FAILED.format(path=target, reason=error.strerror or error))
