@@ -17,7 +17,8 @@ Options: ``--sizes`` (townships per corpus), ``--repeat`` (timed runs per query)
 stdout), ``--json-out FILE`` (the JSON to a file as well), ``--keep DIR`` (keep the
 built databases), ``--source`` (duties YAML), ``--no-startup`` / ``--startup-only``,
 ``--profile-build`` (cProfile of the largest build), ``--batch-lines`` / ``--batch-rounds`` /
-``--no-batch`` (the ``--stdin`` batch against a plain python+sqlite3 loop).
+``--no-batch`` (the ``--stdin`` batch against a plain python+sqlite3 loop), ``--diff-steps``
+(edited steps of one item for the change-summary/diff timing), ``--diff-only``.
 """
 
 from __future__ import annotations
@@ -779,6 +780,13 @@ def format_report(report: dict[str, Any]) -> str:
                 lines.append("")
                 lines.append(f"cProfile of the {size['townships']}-list build (cumulative):")
                 lines.append(size["build_profile"])
+    for diff in report.get("diff", []):
+        lines.append(
+            f"diff of one item with {diff['steps']} edited steps: change summary "
+            f"{diff['summary_seconds']} s, with text and json {diff['diff_seconds']} s"
+        )
+    if report.get("diff_only"):
+        return "\n".join(lines)
     batch = report.get("batch")
     if batch:
         lines.append("")
@@ -827,6 +835,57 @@ def format_report(report: dict[str, Any]) -> str:
                 f"  {label}: not imported: {', '.join(imports['heavy_not_imported']) or 'none'}"
             )
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- change summary / diff
+
+
+def edited_steps_pair(catalog: Any, steps: int) -> tuple[Any, Any]:
+    """Two versions of the list that differ in one coordinated item with ``steps`` edited steps.
+
+    The old item's upper duties are ``steps`` real steps (cycled, numbered to keep them
+    distinct); in the new version every one of them has one character inserted.
+    """
+    from dutylist.model import Block
+
+    pool = [s for d in catalog.duties() for b in (*d.upper_duties, *d.township_duties)
+            for s in b.steps]
+    old_steps = tuple(f"{pool[n % len(pool)]}（{n}）" for n in range(steps))
+    new_steps = tuple(s[: len(s) // 2] + "改" + s[len(s) // 2 :] for s in old_steps)
+
+    def with_steps(texts: tuple[str, ...]) -> Any:
+        lists = dict(catalog.lists)
+        coordinated = lists["coordinated"]
+        first = dataclasses.replace(coordinated.items[0], upper_duties=(Block(steps=texts),))
+        lists["coordinated"] = dataclasses.replace(
+            coordinated, items=(first, *coordinated.items[1:])
+        )
+        return dataclasses.replace(catalog, lists=lists)
+
+    return with_steps(old_steps), with_steps(new_steps)
+
+
+def bench_diff(catalog: Any, step_counts: list[int]) -> list[dict[str, Any]]:
+    """Seconds for build's change summary and ``diff`` (text and json) of one item with N
+    edited steps: the comparison must grow with the size of the change, not its square."""
+    from dutylist.render.diff import summary_lines, text_lines
+    from dutylist.revisions import diff_catalogs
+
+    results = []
+    for steps in step_counts:
+        old, new = edited_steps_pair(catalog, steps)
+        started = time.perf_counter()
+        result = diff_catalogs(old, new)
+        summary_lines(result)
+        compared = time.perf_counter() - started
+        text_lines(result)
+        result.to_json()
+        total = time.perf_counter() - started
+        log(f"diff: {steps} edited steps: summary {compared:.2f} s, "
+            f"with text and json {total:.2f} s")
+        results.append({"steps": steps, "summary_seconds": round(compared, 3),
+                        "diff_seconds": round(total, 3)})
+    return results
 
 
 # ---------------------------------------------------------------- main
@@ -883,6 +942,15 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
         "--batch-rounds", type=int, default=3, help="rounds of the batch comparison (default 3)"
     )
     parser.add_argument("--no-batch", action="store_true", help="skip the --stdin batch comparison")
+    parser.add_argument(
+        "--diff-steps",
+        type=parse_sizes,
+        default=[250, 500, 1000],
+        help="edited steps of one item for the change-summary/diff timing (default 250,500,1000)",
+    )
+    parser.add_argument(
+        "--diff-only", action="store_true", help="only the change-summary/diff timing"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.repeat < 1 or args.startup_runs < 1 or args.batch_rounds < 1:
         parser.error("--repeat, --startup-runs and --batch-rounds must be at least 1")
@@ -934,7 +1002,12 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "sizes": [],
         "startup": None,
         "batch": None,
+        "diff_only": args.diff_only,
     }
+    if not args.startup_only:
+        report["diff"] = bench_diff(catalog, args.diff_steps)
+    if args.diff_only:
+        return report
     if not args.startup_only:
         largest = max(args.sizes)
         for townships in args.sizes:
