@@ -245,18 +245,16 @@ def test_sqlite_disk_full_is_reported_as_such(
     db = tmp_path / "d.db"
     build(cli, version(tmp_path, "v1"), db)
     before = db.read_bytes()
-    real = store_build.sqlite_utils.Database.execute
 
-    def execute(self: object, sql: str, *args: object) -> object:
-        if sql.startswith("ANALYZE"):
-            raise sqlite3.OperationalError("database or disk is full")
-        return real(self, sql, *args)  # type: ignore[arg-type]
+    def full(path: Path, content: str) -> None:  # SQLite's own word for ENOSPC
+        raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(store_build.sqlite_utils.Database, "execute", execute)
+    monkeypatch.setattr(store_build, "_stamp_content", full)
     result = cli("build", str(version(tmp_path, "v2")), db=db)
     assert result.exit_code == 3, result.output
     assert "磁盘空间不足" in result.stderr
     assert db.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_build_through_a_symlink_writes_its_target(cli: Cli, tmp_path: Path) -> None:
