@@ -16,6 +16,8 @@ import itertools
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from dutylist.store.schema import checked_text
+
 VOCAB_TABLES = ("vocab", "pinyin_keys", "char_pinyin")
 
 _CHUNK = 500  # SQLite's default limit on host parameters is 999 on old builds
@@ -143,7 +145,7 @@ class Lexicon:
                     f"ON p.id = a.department_id WHERE a.alias IN ({marks})",
                     [*tries, *tries],
                 ).fetchall()
-                found = tuple(sorted(row[0] for row in rows))
+                found = tuple(sorted(checked_text(row[0], "部门名称") for row in rows))
             self._departments[word] = found
         return self._departments[word]
 
