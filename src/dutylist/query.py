@@ -299,8 +299,11 @@ def department_counts(
         "SELECT DISTINCT l.department_id, d.id, d.list FROM duty_departments l "
         f"JOIN duties d ON d.id = l.duty_id{_where(where)}"
     )
-    pairs = {(heads[dept_id], duty_id, kind_) for dept_id, duty_id, kind_ in
-             conn.execute(sql, params)}
+    pairs: set[tuple[int, str, ListKind]] = set()
+    for dept_id, duty_id, kind_ in conn.execute(sql, params):
+        if dept_id not in heads:  # a link no build writes
+            raise damaged(f"{duty_id} 的部门 {dept_id!r} 不存在")
+        pairs.add((heads[dept_id], duty_id, checked_kind(kind_, duty_id)))
     counted: dict[int, dict[str, int]] = {}
     for head, _duty_id, kind_ in pairs:
         counts = counted.setdefault(head, dict.fromkeys(LIST_KINDS, 0))
