@@ -413,3 +413,13 @@ def test_withdrawn_department_name_wrapped_before_its_colon() -> None:
     w3 = data["lists"]["withdrawn"]["items"][2]
     assert w3["departments"] == ["木垒县应急管理局及其他负有安全生产监督管理职责的部门"]
     assert w3["name"] == "新增事项"
+
+
+def test_name_tail_sharing_a_line_with_the_department() -> None:
+    ed = Edition()
+    ed.insert("coordinated", 0, ["0 党的建设", "新增配合事项名称较长需", "要换行 木垒县水利局、木垒县",
+                                 "财政局", "1.上级一步。", "1.乡镇一步。"])
+    data = import_text(ed.text(), shown="x").data
+    c1 = data["lists"]["coordinated"]["items"][0]
+    assert (c1["name"], c1["departments"]) == ("新增配合事项名称较长需要换行", ["木垒县水利局", "木垒县财政局"])
+    fidelity.check_edition(ed.text(), data)

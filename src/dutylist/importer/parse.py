@@ -227,11 +227,17 @@ def parse_coordinated(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: 
         while i < len(lines) and not vocab.starts_department(lines[i].text):
             if STEP_RE.match(lines[i].text) or HEADING_RE.match(lines[i].text):
                 fail(lines[0], "no_department", where=where)
+            head, _, tail = lines[i].text.rpartition(" ")
+            if head.strip() and vocab.starts_department(tail):  # 工作 木垒县水利局
+                name_parts.append(head.strip())
+                dept = tail
+                break
             name_parts.append(lines[i].text)
             i += 1
         if i == len(lines):
             fail(lines[0], "no_department", where=where)
-        dept = lines[i].text
+        if not dept:
+            dept = lines[i].text
         i += 1
     prev = dept
     while i < len(lines) and _continues_department(dept, prev, lines[i].text, vocab):
