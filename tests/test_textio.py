@@ -65,6 +65,15 @@ def test_use_utf8_leaves_streams_without_reconfigure_alone() -> None:
     assert stream.buffer.getvalue() == "低保".encode() + b"\\ud800"  # type: ignore[attr-defined]
 
 
+def test_use_utf8_stops_windows_line_end_translation() -> None:
+    # A Windows text stream turns "\n" into "\r\n", so csv's "\r\n" became "\r\r\n".
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="cp936", newline="\r\n")
+    use_utf8(stream)
+    stream.write("编号,名称\r\nB1,低保\r\n")
+    stream.flush()
+    assert stream.buffer.getvalue() == "编号,名称\r\nB1,低保\r\n".encode()  # type: ignore[attr-defined]
+
+
 def test_gbk_stdin_through_the_command(cli: Cli, mini_db: Path) -> None:
     result = cli("search", "--stdin", db=mini_db, input="低保\n狗\n".encode("gbk"))
     assert result.exit_code == 0, result.output

@@ -23,7 +23,9 @@ FALLBACK = "gb18030"
 
 
 def use_utf8(*streams: TextIO | None) -> None:
-    """Make text streams (default: stdout and stderr) write UTF-8, whatever the locale.
+    """Make text streams (default: stdout and stderr) write UTF-8, whatever the locale,
+    and write line ends as given: csv's ``\r\n`` must not become ``\r\r\n`` on Windows
+    (blank rows in Excel), so ``\n`` is not translated either.
 
     Streams that cannot be reconfigured (a test's capture, a closed stream) are left alone.
     """
@@ -33,7 +35,7 @@ def use_utf8(*streams: TextIO | None) -> None:
             continue
         try:
             # backslashreplace: a lone surrogate (undecodable bytes in argv) is shown, not fatal.
-            reconfigure(encoding="utf-8", errors="backslashreplace")
+            reconfigure(encoding="utf-8", errors="backslashreplace", newline="\n")
         except (OSError, ValueError):
             continue
 
