@@ -148,9 +148,8 @@ def html_page(detail: DutyDetail, document: Mapping[str, str]) -> str:
                 if not open_list:
                     parts.append('<ol class="steps">')
                     open_list = True
-                parts.append(
-                    f'<li><span class="n">{escape(number)}</span><span>{escape(text)}</span></li>'
-                )
+                mark = f'<span class="n">{escape(number)}</span>' if number else ""
+                parts.append(f"<li>{mark}<span>{escape(text)}</span></li>")
                 continue
             if open_list:
                 parts.append("</ol>")
@@ -159,9 +158,8 @@ def html_page(detail: DutyDetail, document: Mapping[str, str]) -> str:
         if open_list:
             parts.append("</ol>")
         parts.append("</section>")
-    township = document.get("township")
-    county = document.get("county")
-    source = "，".join(x for x in (county and township and f"{county}{township}", title) if x)
+    doc_number = document.get("doc_number")
+    source = f"{title}（{doc_number}）" if doc_number else title
     parts += ["</main>", f"<footer>{escape(labels.PRINT_FOOTER.format(source=source))}</footer>",
               "</body>", "</html>"]
     return "\n".join(parts) + "\n"
