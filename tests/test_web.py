@@ -189,7 +189,9 @@ def test_nonsense_query_finds_nothing(get: Callable[..., Any]) -> None:
 
 def test_partial_match_is_said(get: Callable[..., Any]) -> None:
     page = get("/-/dutylist/duties?q=应急+xyzzy")
-    assert "部分匹配" in page.text
+    # Near misses are shown, and then said to be only that ("以上是…", after the rows).
+    assert "<tbody>" in page.text and labels.NOTE_PARTIAL in page.text
+    assert page.text.index(labels.NOTE_PARTIAL) > page.text.index("</tbody>")
 
 
 def test_more_rows_than_shown_links_to_all(get: Callable[..., Any]) -> None:
