@@ -301,3 +301,12 @@ def test_an_own_build_whose_source_is_gone_is_said(cli: Cli, tmp_path: Path) -> 
     dutylist.options._warned = False
     result = cli("search", "低保")
     assert result.exit_code == 0 and result.stderr.count("已不存在") == 1
+
+
+def test_stdin_batch_to_a_file_lines_up_too(cli: Cli, mini_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "answers.csv"
+    result = cli("search", "--stdin", "-n", "1", "-o", str(target), db=mini_db,
+                 input="火星\n\n低保\n")
+    assert result.exit_code == 0, result.output
+    rows = target.read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["火星", "", "低保"]

@@ -177,7 +177,12 @@ def search(
         ),
     ] = None,
     stdin: Annotated[
-        bool, typer.Option("--stdin", help="从标准输入读查询，每行一个（UTF-8 或 GBK 均可）。")
+        bool,
+        typer.Option(
+            "--stdin",
+            help="从标准输入读查询，每行一个（UTF-8 或 GBK 均可）；按输入顺序逐行回答，"
+            "没有结果的行和空行也输出一条空记录，与输入逐行对齐。",
+        ),
     ] = False,
     list_: ListOption = None,
     category: CategoryOption = None,

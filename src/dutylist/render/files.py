@@ -148,8 +148,10 @@ def sheets(payload: Payload) -> list[Sheet]:
         headers = ([h["query"]] if payload.batch else []) + _item_headers(
             [row for result in payload.results for row in result.rows]
         ) + [h["matched_in"], h["matched"], h["partial"]]
-        rows = []
+        rows: list[list[str | int]] = []
         for result in payload.results:
+            if payload.batch and not result.rows:  # --stdin: every input line has its row
+                rows.append([result.query, *([""] * (len(headers) - 1))])
             for row in result.rows:
                 titles = (labels.WITHDRAWN_FIELD_TITLES if row.list == "withdrawn"
                           else labels.FIELD_TITLES)
