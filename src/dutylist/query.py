@@ -521,7 +521,7 @@ _LAST_LEXICON: Lexicon | None = None  # connections cannot be weakly referenced
 _STRADDLE_MARGIN = 10
 """When matches across words were left out of a page, this many more rows are fetched."""
 
-_COVERAGE_POOL = 200
+_COVERAGE_POOL = 60
 """Partial matches are ranked by coverage among the best this many by bm25."""
 
 
@@ -591,13 +591,16 @@ def _by_coverage(
         return None, 0
     coverage = dict.fromkeys((row.id for row in rows), 0)
     marks = ", ".join("?" * len(rows))
+    by_rowid = dict(
+        conn.execute(f"SELECT rowid, id FROM duties WHERE id IN ({marks})", list(coverage))
+    )
+    # One lookup per term and row: FTS5 seeks each rowid in the term's doclist.
     for term in parsed.terms:
-        for (duty_id,) in conn.execute(
-            "SELECT d.id FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
-            f"WHERE duties_fts MATCH ? AND d.id IN ({marks})",
-            [term_match(term, _ALL_COLUMNS), *coverage],
+        for (rowid,) in conn.execute(
+            f"SELECT rowid FROM duties_fts WHERE duties_fts MATCH ? AND rowid IN ({marks})",
+            [term_match(term, _ALL_COLUMNS), *by_rowid],
         ):
-            coverage[duty_id] += 1
+            coverage[by_rowid[rowid]] += 1
     rows.sort(key=lambda row: (-coverage[row.id], -(row.score or 0.0)))
     return ((rows[:limit] if limit else rows), total, capped), coverage[rows[0].id]
 
