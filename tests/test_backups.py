@@ -389,3 +389,37 @@ def test_readers_never_fail_or_see_the_bundled_list_during_restores(
     assert restores >= 5
     assert not errors, errors[:5]
     assert set(seen) <= {"v1", "v2"} and len(seen) > restores
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_kill_at_any_moment_leaves_a_good_database_and_no_stranded_files(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """restore and build killed at arbitrary moments: the database is always whole, one of
+    the two versions, and the next build clears what the killed processes left."""
+    import random
+    import signal
+
+    db = tmp_path / "d.db"
+    sources = [version(tmp_path, "v1"), version(tmp_path, "v2")]
+    for source in sources:
+        build(cli, source, db)
+    env = {**os.environ, "PYTHONPATH": str(Path(paths.__file__).parents[1])}
+    rng = random.Random(12)
+    for attempt in range(6):
+        command = (["restore"] if attempt % 2 else ["build", str(sources[attempt % 4 // 2])])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dutylist", *command, "--db", str(db)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.2, 1.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert built_version(db) in ("v1", "v2")  # whole, and one of the two
+        conn = connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    build(cli, sources[0], db)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".swap"))]
+    assert len(listing(cli, db)) <= 5
