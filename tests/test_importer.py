@@ -423,3 +423,17 @@ def test_name_tail_sharing_a_line_with_the_department() -> None:
     c1 = data["lists"]["coordinated"]["items"][0]
     assert (c1["name"], c1["departments"]) == ("新增配合事项名称较长需要换行", ["木垒县水利局", "木垒县财政局"])
     fidelity.check_edition(ed.text(), data)
+
+
+@pytest.mark.parametrize("kind,seq,new", [("basic", 7, "9"), ("coordinated", 20, "20"),
+                                          ("withdrawn", 5, "7")])
+def test_a_skipped_or_repeated_number_is_an_error_not_absorbed(kind: str, seq: int,
+                                                               new: str) -> None:
+    ed = Edition()
+    text = ed.text().split("\n")
+    # find the first line of item seq+1 of that table and give it a wrong number
+    target = ed.item(kind, seq + 1)[0]
+    at = text.index(target)
+    text[at] = target.replace(str(seq + 1), new, 1)
+    message = _error("\n".join(text))
+    assert message.startswith(f"new.txt:{at + 1}: ") and "不连续" in message, message

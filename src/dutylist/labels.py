@@ -511,6 +511,7 @@ IMPORT_MESSAGES: Final = {
     "unreadable": "无法读取：{error}",
     "empty_table": "找不到{table}的事项（应以“序号 事项类别 事项名称”表头开始，事项以序号 1 开头）",
     "before_first": "{table}第 1 项之前有无法归属的文字：{text!r}",
+    "seq_out_of_order": "{table}的序号 {n} 不连续（此处应为 {expected}）；序号须依次为 1、2、3……",
     "no_category": "{where}：序号后缺少事项类别",
     "no_name": "{where}：缺少事项名称",
     "no_department": "{where}：找不到对应上级部门（应为以“木垒县”等开头的部门名称）",

@@ -75,6 +75,9 @@ def split_items(kind: ListKind, lines: Sequence[Line], vocab: Vocabulary, fail: 
         n, known = numbered[i]
         if n and n == len(items) + 1 and (known or not _known_later(numbered, i, n)):
             items.append([ln])
+        elif n and known and ln.text.split()[1:2]:
+            # ``7 党的建设 …`` where 6 is due: a skipped or repeated 序号, never text
+            fail(ln, "seq_out_of_order", table=TABLE_NAMES[kind], n=n, expected=len(items) + 1)
         elif not items:
             fail(ln, "before_first", table=TABLE_NAMES[kind], text=ln.text)
         else:
