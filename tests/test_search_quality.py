@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -126,9 +127,10 @@ def test_filler_neither_helps_nor_hurts(conn) -> None:  # type: ignore[no-untype
 def test_old_database_without_vocabulary_still_searches(tmp_path: Path, real_db: Path) -> None:
     copy = tmp_path / "old.db"
     copy.write_bytes(real_db.read_bytes())
-    with sqlite3.connect(copy) as db:
+    with contextlib.closing(sqlite3.connect(copy)) as db:  # Python 3.13 warns if left open
         for table in ("vocab", "pinyin_keys", "char_pinyin"):
             db.execute(f"DROP TABLE {table}")
+        db.commit()
     connection = query.connect(copy)
     try:
         assert ids(query.search(connection, "低保"))[0] == "B28"

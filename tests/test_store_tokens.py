@@ -8,6 +8,7 @@ tokens, for Chinese, Latin, full-width and other scripts alike.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 from hypothesis import given, settings
@@ -26,11 +27,11 @@ TEXT = st.text(
 
 
 def _terms(tokenizer: str, streams: list[str]) -> list[tuple[str, int, int]]:
-    conn = sqlite3.connect(":memory:")
-    conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, content='', tokenize='{tokenizer}')")
-    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-    conn.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", enumerate(streams, 1))
-    return conn.execute("SELECT term, doc, offset FROM v ORDER BY doc, offset").fetchall()
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:  # Python 3.13 warns otherwise
+        conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, content='', tokenize='{tokenizer}')")
+        conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        conn.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", enumerate(streams, 1))
+        return conn.execute("SELECT term, doc, offset FROM v ORDER BY doc, offset").fetchall()
 
 
 @settings(max_examples=150, deadline=None)
