@@ -326,6 +326,9 @@ def _as_unprivileged(*args: str) -> subprocess.CompletedProcess[str]:
 def test_a_wal_database_in_a_read_only_folder_is_not_called_corrupt(
     mini_db: Path, with_wal: bool
 ) -> None:
+    probe = _as_unprivileged("--version")
+    if probe.returncode != 0:  # e.g. the checkout or venv lies in a folder only root may enter
+        pytest.skip(f"the unprivileged user cannot run dutylist here: {probe.stderr.strip()}")
     base = Path(tempfile.mkdtemp(prefix="dutylist-ro-"))
     base.chmod(0o755)
     try:
