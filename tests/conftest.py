@@ -1,4 +1,10 @@
-"""Shared fixtures: the real list and a small fixture list, each built into a database."""
+"""Shared fixtures: the real list and a small fixture list, each built into a database.
+
+``real_*`` read data/ (whatever edition it holds: tests of the data itself).
+``*_2024`` read the frozen 2024 edition (tests/fixtures/duties_2024.yaml, the import of
+tests/fixtures/edition_2024.txt.gz): tests that name items, ranks or outputs of that
+edition, so that importing a revised edition into data/ keeps them green.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_YAML = ROOT / "data" / "duties.yaml"
 REAL_SYNONYMS = ROOT / "data" / "synonyms.yaml"
 MINI_YAML = ROOT / "tests" / "fixtures" / "mini.yaml"
+YAML_2024 = ROOT / "tests" / "fixtures" / "duties_2024.yaml"
 
 OpenDb = Callable[[Path], sqlite3.Connection]
 
@@ -45,6 +52,25 @@ def real_db(tmp_path_factory: pytest.TempPathFactory, real_catalog: Catalog) -> 
         real_catalog,
         path,
         source=REAL_YAML,
+        synonyms=source.load_synonyms(REAL_SYNONYMS),
+        synonyms_source=REAL_SYNONYMS,
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalog_2024() -> Catalog:
+    return source.load_catalog(YAML_2024)
+
+
+@pytest.fixture(scope="session")
+def db_2024(tmp_path_factory: pytest.TempPathFactory, catalog_2024: Catalog) -> Path:
+    """The 2024 edition's database (with the project's synonyms from data/)."""
+    path = tmp_path_factory.mktemp("edition2024") / "duties.db"
+    build_database(
+        catalog_2024,
+        path,
+        source=YAML_2024,
         synonyms=source.load_synonyms(REAL_SYNONYMS),
         synonyms_source=REAL_SYNONYMS,
     )

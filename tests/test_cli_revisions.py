@@ -9,10 +9,10 @@ from pathlib import Path
 
 from typer.testing import Result
 
-from .conftest import REAL_YAML
+from .conftest import YAML_2024
 
 Cli = Callable[..., Result]
-REAL = REAL_YAML.read_text(encoding="utf-8")
+REAL = YAML_2024.read_text(encoding="utf-8")
 
 
 def revised(tmp_path: Path, old: str, new: str, name: str = "duties.yaml") -> Path:
@@ -23,7 +23,7 @@ def revised(tmp_path: Path, old: str, new: str, name: str = "duties.yaml") -> Pa
 
 
 def test_validate_ok_and_invalid(cli: Cli, tmp_path: Path) -> None:
-    result = cli("validate", str(REAL_YAML), db=tmp_path / "none.db")
+    result = cli("validate", str(YAML_2024), db=tmp_path / "none.db")
     assert result.exit_code == 0 and "校验通过" in result.stderr and result.stdout == ""
     bad = revised(tmp_path, "      - seq: 2\n", "      - seq: 20\n")
     result = cli("validate", str(bad))
@@ -33,20 +33,20 @@ def test_validate_ok_and_invalid(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_diff_exit_codes_and_char_level_change(cli: Cli, tmp_path: Path) -> None:
-    assert cli("diff", str(REAL_YAML), str(REAL_YAML)).exit_code == 0
+    assert cli("diff", str(YAML_2024), str(YAML_2024)).exit_code == 0
     new = revised(tmp_path, "组织开展高龄津贴政策宣传", "组织开展高龄津贴和养老政策宣传")
-    result = cli("diff", str(REAL_YAML), str(new))
+    result = cli("diff", str(YAML_2024), str(new))
     assert result.exit_code == 1
     assert "修改 1 项：C16" in result.stdout
     assert "高龄津贴{+和养老+}政策宣传" in result.stdout
-    data = json.loads(cli("diff", str(REAL_YAML), str(new), "-f", "json").stdout)
+    data = json.loads(cli("diff", str(YAML_2024), str(new), "-f", "json").stdout)
     assert [c["id"] for c in data["changed"]] == ["C16"]
-    assert cli("diff", str(REAL_YAML), str(tmp_path / "missing.yaml")).exit_code == 2
+    assert cli("diff", str(YAML_2024), str(tmp_path / "missing.yaml")).exit_code == 2
 
 
 def test_build_prints_changes_then_restore_undoes_it(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "duties.db"
-    assert cli("build", str(REAL_YAML), db=db).exit_code == 0
+    assert cli("build", str(YAML_2024), db=db).exit_code == 0
     original = db.read_bytes()
     new = revised(tmp_path, "        name: 老年人高龄津贴的发放管理",
                   "        name: 老年人高龄津贴和生活补贴的发放管理")
@@ -82,13 +82,13 @@ def test_revision_fields_show_in_info(cli: Cli, tmp_path: Path) -> None:
     data = json.loads(cli("info", "-f", "json", db=db).stdout)
     assert (data["doc_number"], data["date"], data["version"]) == (
         "木政办〔2026〕1号", "2026-11-01", "2026.1")
-    assert "木政办〔2026〕1号" in cli("diff", str(REAL_YAML), str(new)).stdout
+    assert "木政办〔2026〕1号" in cli("diff", str(YAML_2024), str(new)).stdout
 
 
 def test_build_warns_about_synonyms_that_can_never_match(cli: Cli, tmp_path: Path) -> None:
     synonyms = tmp_path / "synonyms.yaml"
     synonyms.write_text("schema: 1\nsynonyms:\n  狗: [犬, 火星犬]\n", encoding="utf-8")
-    result = cli("build", str(REAL_YAML), "--synonyms", str(synonyms), db=tmp_path / "d.db")
+    result = cli("build", str(YAML_2024), "--synonyms", str(synonyms), db=tmp_path / "d.db")
     assert result.exit_code == 0
     assert "警告" in result.stderr and "'火星犬' 在清单中找不到" in result.stderr
 
@@ -96,7 +96,7 @@ def test_build_warns_about_synonyms_that_can_never_match(cli: Cli, tmp_path: Pat
 def test_diff_table_is_drawn_from_data_not_from_marks_in_the_text(cli: Cli, tmp_path: Path) -> None:
     # A step whose own text looks like diff marks is data: shown as written, never coloured.
     new = revised(tmp_path, "组织开展高龄津贴政策宣传", "组织开展高龄津贴[-政策-]{+宣传+}")
-    result = cli("diff", str(REAL_YAML), str(new), "-f", "table",
+    result = cli("diff", str(YAML_2024), str(new), "-f", "table",
                  env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"})
     assert result.exit_code == 1, result.output
     plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)

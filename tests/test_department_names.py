@@ -89,10 +89,10 @@ def test_other_names_are_plain_and_not_repeated(real_catalog: Catalog) -> None:
         ("环保局", "昌吉州生态环境局木垒县分局"),
     ],
 )
-def test_clerks_names_resolve_on_the_real_list(
-    cli: Cli, real_db: Path, said: str, department: str
+def test_clerks_names_resolve_on_the_2024_list(
+    cli: Cli, db_2024: Path, said: str, department: str
 ) -> None:
-    result = cli("filter-by-department", said, "-f", "jsonl", db=real_db)
+    result = cli("filter-by-department", said, "-f", "jsonl", db=db_2024)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows and all(

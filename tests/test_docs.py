@@ -17,7 +17,7 @@ from typer.testing import Result
 
 from dutylist.cli import app
 
-from .conftest import REAL_SYNONYMS, REAL_YAML, ROOT
+from .conftest import REAL_SYNONYMS, ROOT, YAML_2024
 from .editions import revised_edition
 
 Cli = Callable[..., Result]
@@ -110,10 +110,11 @@ def test_the_readme_has_examples_for_every_command() -> None:
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Path:
-    """A checkout where data/duties.yaml is a revision of old/duties.yaml, as the README tells."""
+    """A checkout where data/duties.yaml is a revision of old/duties.yaml, as the README tells;
+    old/duties.yaml is the 2024 edition, whose outputs the README shows."""
     (tmp_path / "data").mkdir()
     (tmp_path / "old").mkdir()
-    real = REAL_YAML.read_text(encoding="utf-8")
+    real = YAML_2024.read_text(encoding="utf-8")  # the edition the README shows
     (tmp_path / "old" / "duties.yaml").write_text(real, encoding="utf-8")
     new = real.replace("组织开展高龄津贴政策宣传", "组织开展高龄津贴和养老政策宣传", 1).replace(
         "  title: 大南沟乌孜别克族乡履职事项清单\n",
@@ -147,10 +148,10 @@ def test_readme_examples_run_as_shown(
         assert line in actual, f"README shows a line that `{command}` does not print: {line!r}"
 
 
-def test_readme_schema_lists_every_table(real_db: Path) -> None:
+def test_readme_schema_lists_every_table(db_2024: Path) -> None:
     import sqlite3
 
-    conn = sqlite3.connect(real_db)
+    conn = sqlite3.connect(db_2024)
     tables = [name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     conn.close()
@@ -162,7 +163,7 @@ def test_readme_schema_lists_every_table(real_db: Path) -> None:
         assert f"| `{name}` |" in documented, name
 
 
-def test_readme_fts_sql_example_runs(real_db: Path) -> None:
+def test_readme_fts_sql_example_runs(db_2024: Path) -> None:
     """The README's SQL over the contentless FTS index finds what dutylist search finds."""
     import sqlite3
 
@@ -171,7 +172,7 @@ def test_readme_fts_sql_example_runs(real_db: Path) -> None:
     section = README.split("### The full-text index, from SQL", 1)[1]
     block = re.search(r"```sql\n(.*?)```", section, re.S)
     assert block is not None
-    conn = sqlite3.connect(f"{real_db.as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{db_2024.as_uri()}?mode=ro", uri=True)
     try:
         found = [row[0] for row in conn.execute(block.group(1))]
     finally:
@@ -180,17 +181,17 @@ def test_readme_fts_sql_example_runs(real_db: Path) -> None:
     word = "低保家庭"
     parsed = textsearch.parse_query(word, {})
     assert textsearch.match_all(parsed, ("name_bi", "dept_bi", "body_bi")) in block.group(1)
-    with contextlib.closing(query.connect(real_db)) as dutylist_conn:
+    with contextlib.closing(query.connect(db_2024)) as dutylist_conn:
         expected = [row.id for row in query.search(dutylist_conn, word, limit=None).rows]
     assert found and set(found) <= set(expected)
     assert len(found) == min(5, len(expected))
 
 
-def test_readme_is_right_that_sqlite_utils_finds_no_fts_table(real_db: Path) -> None:
+def test_readme_is_right_that_sqlite_utils_finds_no_fts_table(db_2024: Path) -> None:
     import sqlite_utils
 
     assert "`sqlite-utils search duties.db duties 低保` does not work" in README
-    db = sqlite_utils.Database(real_db)
+    db = sqlite_utils.Database(db_2024)
     try:
         assert db.table("duties").detect_fts() is None
     finally:

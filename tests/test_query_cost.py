@@ -24,8 +24,8 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def conn(real_db: Path):  # type: ignore[no-untyped-def]
-    connection = connect(real_db)
+def conn(db_2024: Path):  # type: ignore[no-untyped-def]
+    connection = connect(db_2024)
     yield connection
     connection.close()
 
@@ -96,11 +96,11 @@ def test_limited_and_unlimited_searches_rank_alike(conn, kind) -> None:  # type:
 
 
 def test_cli_says_a_capped_count_is_a_lower_bound(
-    real_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_2024: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(query, "COUNT_CAP", 30)
     monkeypatch.setattr("sys.argv", ["dutylist", "search", "村", "-n", "3", "--format", "tsv",
-                                     "--db", str(real_db)])
+                                     "--db", str(db_2024)])
     with pytest.raises(SystemExit) as exit_info:
         main()
     assert exit_info.value.code == 0

@@ -37,9 +37,9 @@ def longest(conn, kind: str, n: int = 5) -> list[query.DutyRow]:  # type: ignore
 
 @pytest.mark.parametrize("width", [80, 60, 120])
 def test_tables_of_the_longest_items_fit_and_lose_nothing(
-    real_db: Path, width: int, open_db: OpenDb
+    db_2024: Path, width: int, open_db: OpenDb
 ) -> None:
-    conn = open_db(real_db)
+    conn = open_db(db_2024)
     rows = [r for kind in ("basic", "coordinated", "withdrawn") for r in longest(conn, kind)]
     text = draw(tables.print_rows, rows, width=width)
     assert_fits(text, width)
@@ -51,9 +51,9 @@ def test_tables_of_the_longest_items_fit_and_lose_nothing(
 
 
 def test_search_table_highlights_and_fits(
-    real_db: Path, open_db: OpenDb
+    db_2024: Path, open_db: OpenDb
 ) -> None:
-    conn = open_db(real_db)
+    conn = open_db(db_2024)
     result = query.search(conn, "低保", limit=None)
     text = draw(tables.print_search, [result])
     assert_fits(text)
@@ -64,9 +64,9 @@ def test_search_table_highlights_and_fits(
 
 
 def test_show_steps_of_every_coordinated_item_keeps_every_character(
-    real_db: Path, open_db: OpenDb
+    db_2024: Path, open_db: OpenDb
 ) -> None:
-    conn = open_db(real_db)
+    conn = open_db(db_2024)
     for row in query.filter_duties(conn):
         detail = query.get_duty(conn, row.id)
         text = draw(tables.print_detail, detail)
@@ -92,9 +92,9 @@ def test_plain_formats_never_carry_tabs_or_newlines_inside_a_cell() -> None:
 
 
 def test_headings_are_shown_as_printed_and_steps_hang_under_their_text(
-    real_db: Path, open_db: OpenDb
+    db_2024: Path, open_db: OpenDb
 ) -> None:
-    conn = open_db(real_db)
+    conn = open_db(db_2024)
     text = draw(tables.print_detail, query.get_duty(conn, "C35"))
     assert "一、分户工作" in text and "二、落户工作" in text
     lines = draw(tables.print_detail, query.get_duty(conn, "C91")).splitlines()

@@ -28,7 +28,8 @@ from dutylist.revisions import (
 from dutylist.store.build import build_database
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_YAML = ROOT / "data" / "duties.yaml"
+# The 2024 edition, frozen: these tests edit and name its items.
+REAL_YAML = ROOT / "tests" / "fixtures" / "duties_2024.yaml"
 
 CIVIL_AFFAIRS = "木垒县民政局"
 NEW_CIVIL_AFFAIRS = "木垒县民政和社会保障局"

@@ -15,8 +15,8 @@ from .conftest import REAL_SYNONYMS
 
 
 @pytest.fixture(scope="module")
-def conn(real_db: Path):  # type: ignore[no-untyped-def]
-    connection = query.connect(real_db)
+def conn(db_2024: Path):  # type: ignore[no-untyped-def]
+    connection = query.connect(db_2024)
     yield connection
     connection.close()
 
@@ -124,9 +124,9 @@ def test_filler_neither_helps_nor_hurts(conn) -> None:  # type: ignore[no-untype
     assert ids(query.search(conn, "低保")) == ids(query.search(conn, "我想问一下低保怎么办理"))
 
 
-def test_old_database_without_vocabulary_still_searches(tmp_path: Path, real_db: Path) -> None:
+def test_old_database_without_vocabulary_still_searches(tmp_path: Path, db_2024: Path) -> None:
     copy = tmp_path / "old.db"
-    copy.write_bytes(real_db.read_bytes())
+    copy.write_bytes(db_2024.read_bytes())
     with contextlib.closing(sqlite3.connect(copy)) as db:  # Python 3.13 warns if left open
         for table in ("vocab", "pinyin_keys", "char_pinyin"):
             db.execute(f"DROP TABLE {table}")
@@ -144,10 +144,10 @@ def test_word_keys() -> None:
     assert pinyin.word_keys("绿化") == ("lvhua", "lh")
 
 
-def test_vocabulary_has_departments_synonyms_and_their_keys(real_catalog) -> None:  # type: ignore[no-untyped-def]
-    tables = pinyin.vocabulary_tables(real_catalog, source.load_synonyms(REAL_SYNONYMS))
+def test_vocabulary_has_departments_synonyms_and_their_keys(catalog_2024) -> None:  # type: ignore[no-untyped-def]
+    tables = pinyin.vocabulary_tables(catalog_2024, source.load_synonyms(REAL_SYNONYMS))
     words = dict(tables.vocab)
-    for department in real_catalog.departments:
+    for department in catalog_2024.departments:
         assert department.name in words
     assert {"低保", "狗", "人民", "政府"} <= set(words)
     keys = {(k, w) for k, w, _ in tables.pinyin_keys}

@@ -14,8 +14,8 @@ from dutylist.store.schema import connect
 
 
 @pytest.fixture(scope="module")
-def conn(real_db: Path):  # type: ignore[no-untyped-def]
-    connection = connect(real_db)
+def conn(db_2024: Path):  # type: ignore[no-untyped-def]
+    connection = connect(db_2024)
     yield connection
     connection.close()
 

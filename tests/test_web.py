@@ -1,7 +1,7 @@
 """The Datasette plugin (``pip install 'dutylist[web]'``) on the real database.
 
 Requests go through Datasette's own test client (``Datasette(...).client``)
-against a database built from data/duties.yaml; answers are compared with the
+against a database built from the 2024 edition (tests/fixtures/duties_2024.yaml); answers are compared with the
 command line's. Skipped when Datasette is not installed (CI installs the extra
 and runs this file in a step of its own).
 """
@@ -86,15 +86,15 @@ def _close(ds: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def ds(real_db: Path) -> Iterator[Any]:
-    instance = _datasette([real_db])
+def ds(db_2024: Path) -> Iterator[Any]:
+    instance = _datasette([db_2024])
     yield instance
     _close(instance)
 
 
 @pytest.fixture(scope="module")
-def conn(real_db: Path) -> Iterator[sqlite3.Connection]:
-    connection = query.connect(real_db)
+def conn(db_2024: Path) -> Iterator[sqlite3.Connection]:
+    connection = query.connect(db_2024)
     yield connection
     connection.close()
 
@@ -146,13 +146,13 @@ def test_index_leads_to_the_one_catalog(get: Callable[..., Any]) -> None:
     ],
 )
 def test_search_json_answers_like_the_command_line(
-    get: Callable[..., Any], cli: Cli, real_db: Path, params: str, cli_args: list[str]
+    get: Callable[..., Any], cli: Cli, db_2024: Path, params: str, cli_args: list[str]
 ) -> None:
     response = get(f"/-/dutylist/duties.json?{params}")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     payload = response.json()
-    expected = cli_json(cli, real_db, "search", *cli_args)
+    expected = cli_json(cli, db_2024, "search", *cli_args)
     assert payload["rows"] == expected
     assert payload["ok"] is True and payload["database"] == "duties"
     assert payload["partial"] == any(row["partial"] for row in expected)
@@ -249,11 +249,11 @@ def test_not_a_dutylist_database(get: Callable[..., Any]) -> None:
     "path", ["/duties/duties/C16.json", "/-/dutylist/duties/C16.json", "/duties/duties/c-016.json"]
 )
 def test_item_json_is_show_steps(
-    get: Callable[..., Any], cli: Cli, real_db: Path, path: str
+    get: Callable[..., Any], cli: Cli, db_2024: Path, path: str
 ) -> None:
     response = get(path)
     assert response.status_code == 200
-    assert response.json() == cli_json(cli, real_db, "show-steps", "C16")
+    assert response.json() == cli_json(cli, db_2024, "show-steps", "C16")
 
 
 def test_item_page_shows_both_sides(get: Callable[..., Any], conn: sqlite3.Connection) -> None:
@@ -342,9 +342,9 @@ def test_no_arbitrary_sql_by_default(get: Callable[..., Any], path: str) -> None
     assert get(path).status_code == 403
 
 
-def test_operator_can_turn_sql_on(real_db: Path, get: Callable[..., Any]) -> None:
+def test_operator_can_turn_sql_on(db_2024: Path, get: Callable[..., Any]) -> None:
     metadata = {"databases": {"duties": {"allow_sql": True}}}
-    instance = _datasette([real_db], metadata=metadata)
+    instance = _datasette([db_2024], metadata=metadata)
     try:
         response = get("/duties.json?sql=select+count(*)+from+duties&_shape=array", instance)
         assert response.status_code == 200, response.text
@@ -374,11 +374,11 @@ def test_csv_starts_with_a_bom(get: Callable[..., Any], path: str) -> None:
 # ---------------------------------------------------------------- dutylist serve
 
 
-def test_query_path_does_not_import_datasette(real_db: Path) -> None:
+def test_query_path_does_not_import_datasette(db_2024: Path) -> None:
     code = (
         "import sys\n"
         "from dutylist.cli import run\n"
-        f"code = run(['search', '低保', '--db', {str(real_db)!r}, '--format', 'json'])\n"
+        f"code = run(['search', '低保', '--db', {str(db_2024)!r}, '--format', 'json'])\n"
         "assert code == 0, code\n"
         "assert not [m for m in sys.modules if m.split('.')[0] in ('datasette', 'dutylist.web')]\n"
         "assert 'dutylist.web' not in sys.modules\n"
@@ -388,14 +388,14 @@ def test_query_path_does_not_import_datasette(real_db: Path) -> None:
 
 
 def test_serve_without_the_extra_says_how_to_install(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], real_db: Path
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], db_2024: Path
 ) -> None:
     from dutylist.cli import run
 
     monkeypatch.setitem(sys.modules, "datasette", None)  # as if not installed
     for name in [m for m in sys.modules if m.startswith("dutylist.web")]:
         monkeypatch.delitem(sys.modules, name)
-    assert run(["serve", "--db", str(real_db)]) == 2
+    assert run(["serve", "--db", str(db_2024)]) == 2
     assert labels.WEB_EXTRA_MISSING in capsys.readouterr().err
 
 
@@ -419,10 +419,10 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_dutylist_serve_serves(real_db: Path) -> None:
+def test_dutylist_serve_serves(db_2024: Path) -> None:
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "dutylist", "serve", "--db", str(real_db), "--port", str(port)]
+    command = [sys.executable, "-m", "dutylist", "serve", "--db", str(db_2024), "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -449,14 +449,14 @@ def test_dutylist_serve_serves(real_db: Path) -> None:
 
 
 def test_several_databases_at_once(
-    real_db: Path, tmp_path: Path, get: Callable[..., Any]
+    db_2024: Path, tmp_path: Path, get: Callable[..., Any]
 ) -> None:
     """A county serves every township's file; each database has its own pages."""
     import shutil
 
     files = [tmp_path / "danangou.db", tmp_path / "dongcheng.db"]
     for file in files:
-        shutil.copy(real_db, file)
+        shutil.copy(db_2024, file)
     instance = _datasette(files)
     try:
         index = get("/-/dutylist", instance)
@@ -488,7 +488,7 @@ def test_verdict_and_suggestion_pass_through(
 
 @pytest.mark.parametrize("query_text", ["应急 xyzzy", "低保"])
 def test_near_parameter_is_the_near_option(
-    get: Callable[..., Any], cli: Cli, real_db: Path, query_text: str
+    get: Callable[..., Any], cli: Cli, db_2024: Path, query_text: str
 ) -> None:
     payload = get(f"/-/dutylist/duties.json?q={query_text}&near=1").json()
-    assert payload["rows"] == cli_json(cli, real_db, "search", query_text, "--near")
+    assert payload["rows"] == cli_json(cli, db_2024, "search", query_text, "--near")
