@@ -101,6 +101,21 @@ def test_importer_reproduces_yaml_byte_for_byte(source_text: str) -> None:
     assert result.yaml == DUTIES.read_text(encoding="utf-8")
 
 
+def test_frozen_2024_yaml_is_the_import_of_the_frozen_2024_text() -> None:
+    """tests/fixtures/duties_2024.yaml (what edition-specific tests read) is exactly what
+    the importer makes of tests/fixtures/edition_2024.txt.gz, carrying its own aliases,
+    notes and document fields: a frozen edition, not a hand-kept copy."""
+    from .conftest import YAML_2024
+    from .editions import base_text
+
+    frozen = YAML_2024.read_text(encoding="utf-8")
+    previous = yaml.safe_load(frozen)
+    result = import_text(base_text(), previous=previous, shown="edition_2024.txt.gz",
+                         source=previous["document"]["source"])
+    assert result.yaml == frozen
+    fidelity.check_edition(base_text(), previous)
+
+
 def test_yaml_layout_one_step_per_line() -> None:
     text = DUTIES.read_text(encoding="utf-8")
     assert text.startswith("#")
