@@ -4,6 +4,12 @@
 ``*_2024`` read the frozen 2024 edition (tests/fixtures/duties_2024.yaml, the import of
 tests/fixtures/edition_2024.txt.gz): tests that name items, ranks or outputs of that
 edition, so that importing a revised edition into data/ keeps them green.
+Checked by hand (not in CI: it doubles the suite's time) with, in a worktree:
+
+    python -c "import sys; sys.path[:0] = ['tests']; from editions import revised_edition as r
+    open('data/source/danangou_duty_list.txt', 'w', encoding='utf-8').write(r().text)"
+    dutylist import data/source/danangou_duty_list.txt -o data/duties.yaml
+    pip install -e '.[test,web]' && pytest -q -p no:randomly    # then: git checkout data/
 """
 
 from __future__ import annotations
