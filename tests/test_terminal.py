@@ -25,9 +25,9 @@ from dutylist.names import category_names
 from dutylist.query import category_counts, department_counts, filter_duties, get_duty
 from dutylist.render import ASCII_ENV, Detail, Rows
 from dutylist.render.wrap import NO_LINE_END, NO_LINE_START, ascii_text, break_offsets, cells
-from dutylist.store.schema import connect, departments
+from dutylist.store.schema import departments
 
-from .conftest import REAL_YAML
+from .conftest import REAL_YAML, OpenDb
 
 Cli = Callable[..., Result]
 WIDTHS = (60, 80, 120)
@@ -138,11 +138,13 @@ def _squashed(text: str) -> str:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_show_steps_never_cuts_any_text_of_any_item(real_db: Path, width: int) -> None:
+def test_show_steps_never_cuts_any_text_of_any_item(
+    real_db: Path, width: int, open_db: OpenDb
+) -> None:
     """Every character of every field of every item of the real list is shown, titles
     and department lists included (C21's departments used to be cut from a box title),
     and no line starts with closing punctuation."""
-    conn = connect(real_db)
+    conn = open_db(real_db)
     ids = [row[0] for row in conn.execute("SELECT id FROM duties ORDER BY rowid")]
     for duty_id in ids:
         detail = get_duty(conn, duty_id)
@@ -160,8 +162,8 @@ def test_show_steps_never_cuts_any_text_of_any_item(real_db: Path, width: int) -
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_item_tables_keep_every_character(real_db: Path, width: int) -> None:
-    conn = connect(real_db)
+def test_item_tables_keep_every_character(real_db: Path, width: int, open_db: OpenDb) -> None:
+    conn = open_db(real_db)
     for category in category_names(conn):
         rows = filter_duties(conn, category=category)
         shown = Counter(_squashed(_render(Rows(rows, category), width)))
@@ -181,8 +183,8 @@ def _column_of(table: str, header: str) -> int:
     return (min(following) if following else cells(line)) - start
 
 
-def test_columns_get_the_width_where_the_text_is(real_db: Path) -> None:
-    conn = connect(real_db)
+def test_columns_get_the_width_where_the_text_is(real_db: Path, open_db: OpenDb) -> None:
+    conn = open_db(real_db)
     rows = filter_duties(conn, category="教育培训监管")
     for width in (80, 120):
         shown = _render(Rows(rows, "x"), width)
@@ -196,8 +198,8 @@ def test_columns_get_the_width_where_the_text_is(real_db: Path) -> None:
 # ---------------------------------------------------------------- counts
 
 
-def test_overviews_and_filters_agree_on_every_count(real_db: Path) -> None:
-    conn = connect(real_db)
+def test_overviews_and_filters_agree_on_every_count(real_db: Path, open_db: OpenDb) -> None:
+    conn = open_db(real_db)
     for entry in department_counts(conn):
         rows = filter_duties(conn, department=entry["department"])
         for kind in LIST_KINDS:
