@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from dutylist import paths, query
+from dutylist import listing as listing_module
+from dutylist import paths
 from dutylist.store.schema import connect, metadata
 
 from .conftest import MINI_YAML
@@ -279,7 +280,7 @@ def test_info_with_an_unreadable_source_warns_and_succeeds(
     def denied(path: Path) -> str:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr(query, "sha256_file", denied)
+    monkeypatch.setattr(listing_module, "sha256_file", denied)
     result = cli("info", db=db)
     assert result.exit_code == 0, result.output
     assert "警告" in result.stderr and "无法读取" in result.stderr

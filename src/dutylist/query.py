@@ -1,37 +1,41 @@
-"""Search, filter and look up duties in a built database: read-only, plain data.
+"""Search a built database: read-only, plain data (the API of the query path).
 
 This module is on every query's path, so it imports only the standard library
 and the pure parts of dutylist: no sqlite-utils, yaml or rich. SQL is built
 from parts (WHERE lists and parameter dicts); user text is never formatted
 into it. Words shown to users come from ``labels``; rows carry data only.
+Filters, counts and single-item look-ups live in ``listing`` and the result
+types in ``results``; both are re-exported here, so ``query`` is the one
+module a caller imports.
 """
 
 from __future__ import annotations
 
-import builtins
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from dutylist import labels, understand
 from dutylist.errors import UsageError
-from dutylist.ids import LIST_KINDS, SIDES, ListKind, Side, make_id, parse_id
+from dutylist.ids import ListKind, make_id, parse_id
 from dutylist.lexicon import Lexicon
-from dutylist.names import department_names, resolve_category, resolve_department
-from dutylist.paths import sha256_file
-from dutylist.store.schema import (
-    DUTY_COLUMNS,
-    checked_kind,
-    checked_text,
-    connect,
-    damaged,
-    departments,
-    duty_departments,
-    load_synonyms,
-    metadata,
+from dutylist.listing import (
+    _ROW_SELECT,
+    _blocks,
+    _filters,
+    _rows,
+    _where,
+    category_counts,
+    database_info,
+    department_counts,
+    department_heads,
+    filter_duties,
+    get_duty,
+    list_counts,
+    older_than_bundled,
 )
+from dutylist.results import BlockView, DutyDetail, DutyRow, SearchResult
+from dutylist.store.schema import connect, load_synonyms
 from dutylist.textsearch import (
     MAX_QUERY_CHARS,
     ParsedQuery,
@@ -40,8 +44,11 @@ from dutylist.textsearch import (
     term_match,
 )
 
-if TYPE_CHECKING:
-    from dutylist.paths import DbChoice
+__all__ = [
+    "BlockView", "DutyDetail", "DutyRow", "SearchResult", "category_counts", "database_info",
+    "department_counts", "department_heads", "filter_duties", "get_duty", "list_counts",
+    "older_than_bundled", "search", "lexicon_of", "connect",
+]
 
 # bm25 weights, in the order of store.schema.FTS_COLUMNS: the name counts most,
 # then the departments, then the text of the steps.
@@ -54,336 +61,6 @@ RANK_CAP = 5_000
 
 COUNT_CAP = 10_000
 """With a --limit, matches are counted up to this many; more are reported as "10,000+"."""
-
-
-# ---------------------------------------------------------------- results
-
-
-@dataclass
-class DutyRow:
-    """One item as listed by search and the filters."""
-
-    id: str
-    list: ListKind
-    seq: int
-    category: str
-    name: str
-    departments: builtins.list[str]
-    note: str | None = None
-    score: float | None = None
-    matched: str | None = None
-    matched_in: str | None = None
-
-
-@dataclass
-class SearchResult:
-    query: str
-    rows: list[DutyRow]
-    partial: bool = False
-    verdict: str = "not_found"
-    """found (the rows answer the query), partial (near misses only) or not_found."""
-    suggestion: str | None = None
-    """The corrected query whose results these are (养拳 → 养犬), if the query was corrected."""
-    total: int = 0
-    words: list[str] = field(default_factory=list)
-    truncated_query: bool = False
-    total_capped: bool = False
-    """``total`` is COUNT_CAP and more items match (counting them all costs more than it tells)."""
-
-
-class BlockView(NamedTuple):
-    side: Side
-    heading: str | None
-    department: str | None
-    numbered: bool
-    steps: tuple[str, ...]
-
-
-@dataclass
-class DutyDetail:
-    row: DutyRow
-    upper: list[BlockView]
-    township: list[BlockView]
-
-
-# ---------------------------------------------------------------- lookups
-
-
-def database_info(choice: DbChoice) -> dict[str, Any]:
-    """``info``: where the database is, what it was built from, its counts.
-
-    ``warning`` is set when the YAML it was built from has changed since.
-    """
-    conn = connect(choice.path)
-    try:
-        data: dict[str, Any] = {"database": str(choice.path), "origin": choice.origin}
-        data.update(metadata(conn))
-        data["department_count"] = len(department_names(conn))
-        data["synonym_count"] = len(load_synonyms(conn))
-    finally:
-        conn.close()
-    source = data.get("source_path")
-    if source and Path(source).is_file():
-        try:
-            digest = sha256_file(Path(source))
-        except OSError as error:  # a shared database whose YAML this user cannot read
-            reason = error.strerror or str(error)
-            data["warning"] = labels.SOURCE_UNREADABLE.format(source=source, reason=reason)
-        else:
-            if digest != data.get("source_sha256"):
-                data["warning"] = labels.STALE_DATABASE.format(source=source)
-    stale = older_than_bundled(choice, data)
-    if stale is not None:
-        from dutylist.paths import bundled_db_path
-
-        data["stale"] = stale + labels.STALE_HOWTO.format(
-            path=choice.path, bundled=bundled_db_path()
-        )
-    return data
-
-
-def older_than_bundled(choice: DbChoice, meta: Mapping[str, Any]) -> str | None:
-    """One line when a user's own build (``dutylist build``) hides a newer list: the list
-    bundled with the installed package differs and was built later, or the YAML the
-    build came from is gone. ``meta`` is the database's metadata (one read)."""
-    if choice.origin != "user":
-        return None
-    source = meta.get("source_path")
-    from dutylist.paths import bundled_db_path
-
-    bundled_path = bundled_db_path()
-    try:
-        bundled_conn = connect(bundled_path)
-        try:
-            bundled = metadata(bundled_conn)
-        finally:
-            bundled_conn.close()
-    except Exception:  # no usable bundled list: nothing to compare with
-        bundled = {}
-    if (
-        bundled.get("source_sha256") != meta.get("source_sha256")
-        and str(bundled.get("built_at", "")) > str(meta.get("built_at", ""))
-    ):
-        return labels.OLDER_THAN_BUNDLED.format(
-            path=choice.path, built=meta.get("built_at", "?"), bundled=bundled.get("built_at")
-        )
-    if source and not Path(source).exists():
-        return labels.SOURCE_GONE.format(path=choice.path, source=source)
-    return None
-
-
-# ---------------------------------------------------------------- SQL from parts
-
-
-_ROW_SELECT = f"SELECT {DUTY_COLUMNS}"
-
-
-def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[DutyRow]:
-    """Rows from ``_ROW_SELECT`` records, with their departments (one more query)."""
-    records = list(records)
-    ranked = bool(records) and "rank" in records[0].keys()
-    rows = [
-        DutyRow(
-            id=checked_text(record["id"], "事项编号"),
-            list=checked_kind(record["list"], f"事项 {record['id']}"),
-            seq=record["seq"] if isinstance(record["seq"], int) else _not_int(record["id"]),
-            category=checked_text(record["category"], f"{record['id']} 的事项类别"),
-            name=checked_text(record["name"], f"{record['id']} 的事项名称"),
-            departments=[],
-            note=checked_text(record["note"], f"{record['id']} 的备注", optional=True),
-            score=-float(record["rank"]) if ranked else None,
-        )
-        for record in records
-    ]
-    if not rows:
-        return rows
-    linked = duty_departments(conn, (row.id for row in rows))
-    for row in rows:
-        row.departments = linked.get(row.id, [])
-    return rows
-
-
-def _not_int(duty_id: object) -> int:
-    raise damaged(f"{duty_id} 的序号不是整数")
-
-
-def _where(clauses: Iterable[str]) -> str:
-    clauses = list(clauses)
-    return " WHERE " + " AND ".join(clauses) if clauses else ""
-
-
-def _filters(
-    conn: sqlite3.Connection,
-    kind: ListKind | None,
-    category: str | None,
-    department: str | None,
-) -> tuple[list[str], dict[str, Any]]:
-    """WHERE clauses (on ``duties d``) and parameters for the list, category and department."""
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if kind is not None:
-        if kind not in LIST_KINDS:
-            raise UsageError(labels.UNKNOWN_LIST.format(kind=kind, forms=labels.list_forms()))
-        where.append("d.list = :kind")
-        params["kind"] = kind
-    if category is not None:
-        where.append("d.category = :category")
-        params["category"] = resolve_category(conn, category)
-    if department is not None:
-        dept_id, _name = resolve_department(conn, department)
-        heads = department_heads(conn)
-        ids = [i for i, head in heads.items() if head == dept_id or i == dept_id]
-        marks = ", ".join(f":dept{n}" for n in range(len(ids)))
-        where.append(
-            f"d.id IN (SELECT l.duty_id FROM duty_departments l WHERE l.department_id IN ({marks}))"
-        )
-        params.update((f"dept{n}", i) for n, i in enumerate(ids))
-    return where, params
-
-
-def department_heads(conn: sqlite3.Connection) -> dict[int, int]:
-    """Each department's id -> the department it is counted under: itself, or X for a
-    printed name ``X及…`` (木垒县应急管理局及其他负有安全生产监督管理职责的部门 names
-    木垒县应急管理局 and others). The one rule of the filters and the overviews."""
-    names = {name: dept_id for dept_id, name, _aliases in departments(conn)}
-    heads: dict[int, int] = {}
-    for name, dept_id in names.items():
-        head = dept_id
-        cut = name.find(labels.AND_OTHERS)
-        while cut > 0:
-            if name[:cut] in names:
-                head = names[name[:cut]]
-                break
-            cut = name.find(labels.AND_OTHERS, cut + 1)
-        heads[dept_id] = head
-    return heads
-
-
-def filter_duties(
-    conn: sqlite3.Connection,
-    *,
-    kind: ListKind | None = None,
-    category: str | None = None,
-    department: str | None = None,
-) -> list[DutyRow]:
-    """Items of a category and/or department, in document order."""
-    where, params = _filters(conn, kind, category, department)
-    sql = f"{_ROW_SELECT} FROM duties d{_where(where)} ORDER BY d.rowid"
-    return _rows(conn, conn.execute(sql, params))
-
-
-def category_counts(
-    conn: sqlite3.Connection, *, kind: ListKind | None = None
-) -> list[dict[str, Any]]:
-    """Each category with its number of items per list, in document order."""
-    where, params = _filters(conn, kind, None, None)
-    sql = (
-        "SELECT d.category, d.list, count(*) AS n, min(d.rowid) AS first FROM duties d"
-        f"{_where(where)} GROUP BY d.category, d.list ORDER BY first"
-    )
-    return _pivot(conn.execute(sql, params), "category")
-
-
-def department_counts(
-    conn: sqlite3.Connection, *, kind: ListKind | None = None
-) -> list[dict[str, Any]]:
-    """Each department with its number of items per list, in the declared order.
-
-    Counted as ``filter-by-department`` finds them (``department_heads``): an item
-    naming ``X及…`` counts under X, once, and ``X及…`` has no row of its own.
-    """
-    where, params = _filters(conn, kind, None, None)
-    heads = department_heads(conn)
-    names = {dept_id: name for dept_id, name, _aliases in departments(conn)}
-    sql = (
-        "SELECT DISTINCT l.department_id, d.id, d.list FROM duty_departments l "
-        f"JOIN duties d ON d.id = l.duty_id{_where(where)}"
-    )
-    pairs: set[tuple[int, str, ListKind]] = set()
-    for dept_id, duty_id, kind_ in conn.execute(sql, params):
-        if dept_id not in heads:  # a link no build writes
-            raise damaged(f"{duty_id} 的部门 {dept_id!r} 不存在")
-        pairs.add((heads[dept_id], duty_id, checked_kind(kind_, duty_id)))
-    counted: dict[int, dict[str, int]] = {}
-    for head, _duty_id, kind_ in pairs:
-        counts = counted.setdefault(head, dict.fromkeys(LIST_KINDS, 0))
-        counts[kind_] += 1
-    return [
-        {"department": names[head], **counts, "total": sum(counts.values())}
-        for head, counts in sorted(counted.items())
-    ]
-
-
-def list_counts(
-    conn: sqlite3.Connection, *, kind: ListKind | None = None, with_departments: bool = False
-) -> dict[str, int]:
-    """Items per list and in all (the 合计 of an overview: each item once); only those
-    naming a department with ``with_departments`` (the department overview)."""
-    where, params = _filters(conn, kind, None, None)
-    if with_departments:
-        where.append("d.id IN (SELECT duty_id FROM duty_departments)")
-    counts: dict[str, int] = dict.fromkeys(LIST_KINDS, 0)
-    sql = f"SELECT d.list, count(*) FROM duties d{_where(where)} GROUP BY d.list"
-    for kind_, n in conn.execute(sql, params):
-        counts[kind_] = n
-    return {**counts, "total": sum(counts.values())}
-
-
-def _pivot(records: Iterable[sqlite3.Row], key: str) -> list[dict[str, Any]]:
-    table: dict[str, dict[str, Any]] = {}
-    for record in records:
-        label = checked_text(record[key], labels.FIELD_TITLES[key])
-        entry = table.setdefault(label, {key: label, **dict.fromkeys(LIST_KINDS, 0), "total": 0})
-        entry[checked_kind(record["list"], label)] += record["n"]
-        entry["total"] += record["n"]
-    return list(table.values())
-
-
-def get_duty(conn: sqlite3.Connection, text: str) -> DutyDetail:
-    """One item with its blocks and steps, by id as users type it (C16, c-016)."""
-    parsed = parse_id(text)
-    if parsed is None:
-        raise UsageError(labels.NOT_AN_ID.format(text=text))
-    duty_id = make_id(*parsed)
-    found = conn.execute(f"{_ROW_SELECT} FROM duties d WHERE d.id = ?", (duty_id,)).fetchone()
-    if found is None:
-        top = metadata(conn).get(f"count_{parsed[0]}", "?")
-        raise UsageError(labels.UNKNOWN_ID.format(id=duty_id, top=top))
-    upper: list[BlockView] = []
-    township: list[BlockView] = []
-    for block in _blocks(conn, [duty_id]).get(duty_id, []):
-        (upper if block.side == "upper" else township).append(block)
-    return DutyDetail(row=_rows(conn, [found])[0], upper=upper, township=township)
-
-
-def _blocks(conn: sqlite3.Connection, duty_ids: Sequence[str]) -> dict[str, list[BlockView]]:
-    if not duty_ids:
-        return {}
-    marks = ", ".join("?" for _ in duty_ids)
-    sql = (
-        "SELECT b.duty_id, b.id, b.side, b.heading, b.department, b.numbered, s.text "
-        f"FROM blocks b JOIN steps s ON s.block_id = b.id WHERE b.duty_id IN ({marks}) "
-        "ORDER BY b.duty_id, b.side = 'township', b.position, s.position"
-    )
-    grouped: dict[int, tuple[str, sqlite3.Row, list[str]]] = {}
-    for record in conn.execute(sql, list(duty_ids)):
-        entry = grouped.setdefault(record["id"], (record["duty_id"], record, []))
-        entry[2].append(checked_text(record["text"], f"{record['duty_id']} 的步骤"))
-    result: dict[str, list[BlockView]] = {}
-    for duty_id, record, steps in grouped.values():
-        if record["side"] not in SIDES:
-            raise damaged(f"{duty_id} 的职责块属于未知的一方 {record['side']!r}")
-        result.setdefault(duty_id, []).append(
-            BlockView(
-                side=record["side"],
-                heading=checked_text(record["heading"], f"{duty_id} 的标题", optional=True),
-                department=checked_text(record["department"], f"{duty_id} 的部门",
-                                        optional=True),
-                numbered=bool(record["numbered"]),
-                steps=tuple(steps),
-            )
-        )
-    return result
 
 
 # ---------------------------------------------------------------- search
