@@ -16,7 +16,7 @@ need them, so a piped search starts as fast as a bare Typer program.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,10 +53,8 @@ from dutylist.options import (
 from dutylist.render import Output  # evaluated by Typer: commands are annotated with it
 
 if TYPE_CHECKING:
-    import sqlite3
 
-    from dutylist.ids import ListKind
-    from dutylist.query import SearchResult
+    pass
 
 
 class _DutylistGroup(ChineseHelp, TyperGroup):
@@ -205,6 +203,7 @@ def search(
 
     示例：dutylist search 低保 --list basic
     """
+    from dutylist.batch import answer, answer_lines
     from dutylist.names import former_name_match
     from dutylist.render import Batch, Searches, search_notes
     from dutylist.store.schema import load_synonyms
@@ -219,13 +218,13 @@ def search(
         renamed = former_name_match(connect(db), department) if department else None
         notes = [labels.NOTE_RENAMED_SEARCH.format(former=renamed.former, name=renamed.name)
                  for _ in [renamed] if renamed is not None]
-        lines = _answer_lines(db, kind, category, department, limit, near, out_format)
+        lines = answer_lines(db, kind, category, department, limit, near, out_format)
         return Output(Batch(lines), out_format, notes=notes, path=path)
     text = " ".join(query or []).strip()
     if not text:
         raise UsageError(labels.EMPTY_QUERY_EXAMPLE)
     conn = connect(db)
-    result = _answer(conn, text, kind, category, department, limit, near, out_format,
+    result = answer(conn, text, kind, category, department, limit, near, out_format,
                      load_synonyms(conn))
     notes = search_notes([result])
     for named in dict.fromkeys((text, department)):
@@ -236,66 +235,6 @@ def search(
     found = result.verdict == "found"
     return Output(Searches([result]), out_format, EXIT_OK if found else EXIT_NOT_FOUND, notes,
                   path)
-
-
-def _answer(
-    conn: sqlite3.Connection, text: str, kind: ListKind | None, category: str | None,
-    department: str | None, limit: int, near: bool, out_format: str,
-    synonyms: dict[str, list[str]],
-) -> SearchResult:
-    """One query's result; a pipeline reading row 1 never gets a near miss (without --near)."""
-    from dutylist import query as q
-
-    result = q.search(
-        conn, text, kind=kind, category=category, department=department,
-        limit=limit or None, synonyms=synonyms, near=near or out_format == "table",
-    )
-    if not near and out_format != "table" and result.verdict != "found":
-        result.rows = []
-    return result
-
-
-def _answer_lines(
-    db: str | None, kind: ListKind | None, category: str | None, department: str | None,
-    limit: int, near: bool, out_format: str,
-) -> Iterator[tuple[int, SearchResult | None]]:
-    """``--stdin``: each line's result in input order, read and answered one at a time.
-
-    A blank line is answered with None (an empty record), except before the first
-    query: input with no query at all is a usage error, with nothing written.
-    """
-    from dutylist.store.schema import load_synonyms
-
-    conn = connect(db)
-    synonyms = load_synonyms(conn)
-    blank_before = 0
-    seen = False
-    for number, line in enumerate(stdin_lines(), start=1):
-        text = line.strip()
-        if not text:
-            if seen:
-                yield number, None
-            else:
-                blank_before += 1
-            continue
-        if not seen:
-            seen = True
-            for blank in range(1, blank_before + 1):
-                yield blank, None
-        yield number, _answer(conn, text, kind, category, department, limit, near, out_format,
-                              synonyms)
-    if not seen:
-        raise UsageError(labels.STDIN_EMPTY)
-
-
-def stdin_lines() -> Iterator[str]:
-    """``--stdin``: the lines of standard input, decoded whatever their encoding."""
-    from dutylist.textio import binary_stdin, decode_lines
-
-    def warn(number: int) -> None:
-        note(labels.STDIN_LINE_UNDECODABLE.format(number=number))
-
-    return decode_lines(binary_stdin(), warn)
 
 
 # ---------------------------------------------------------------- filters
