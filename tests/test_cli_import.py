@@ -125,17 +125,18 @@ def test_any_footer_then_diff_json_is_clean(cli: Cli, checkout: Path, footer: st
 def test_errors_name_the_source_line_and_exit_2(checkout: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert _main(monkeypatch, "import", "missing.txt") == 2
-    assert "missing.txt:1: 文件不存在" in capsys.readouterr().err
+    assert "missing.txt: 文件不存在" in capsys.readouterr().err
     bad = checkout / "bad.txt"
     bad.write_text("说明文字\n" + base_text(), encoding="utf-8")
     assert _main(monkeypatch, "import", str(bad), "-o", "x.yaml") == 2
     err = capsys.readouterr().err
     assert f"错误：{bad}:1: " in err and "第 1 项之前" in err and "Traceback" not in err
     assert not (checkout / "x.yaml").exists()
-    gbk = checkout / "gbk.txt"
-    gbk.write_bytes(base_text().encode("gb18030"))
-    assert _main(monkeypatch, "import", str(gbk), "-o", "x.yaml") == 2
-    assert "GBK" in capsys.readouterr().err
+    latin1 = checkout / "latin1.txt"
+    latin1.write_bytes(base_text().encode() + "\n1 café\n".encode("latin-1"))
+    assert _main(monkeypatch, "import", str(latin1), "-o", "x.yaml") == 2
+    assert "UTF-8" in capsys.readouterr().err
+    assert not (checkout / "x.yaml").exists()
 
 
 def test_default_output_needs_a_data_folder(cli: Cli, tmp_path: Path,

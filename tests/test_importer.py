@@ -293,13 +293,12 @@ def test_wrapped_line_starting_with_a_numeral_continues_the_step() -> None:
     assert items["C3"]["upper_duties"][0]["steps"][0] == "组织开展党内年度统计工作培训，分为三、四季度；"
 
 
-def test_gbk_file_is_recognised(tmp_path) -> None:
-    path = tmp_path / "gbk.txt"
-    path.write_bytes("1 党的建设 事项".encode("gbk"))
+def test_a_file_in_no_encoding_read_is_refused_at_its_line(tmp_path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("1 党的建设 事项\n".encode() + "2 café\n".encode("latin-1"))
     with pytest.raises(ImportTextError) as info:
         read_text(path)
-    assert "GBK" in str(info.value) and "UTF-8" in str(info.value)
-    assert str(info.value).startswith(f"{path}:1:")
+    assert str(info.value).startswith(f"{path}:2: ") and "UTF-8" in str(info.value)
 
 
 def test_missing_file(tmp_path) -> None:

@@ -123,23 +123,39 @@ def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="文件不存在"):
         load_catalog(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
-    bad.write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(SourceError, match="不是 UTF-8 编码（似乎是 UTF-16"):
+    bad.write_bytes(b"\xff\xfe\x00garbage!")  # UTF-16 cut in the middle of a character
+    with pytest.raises(SourceError, match="不是 UTF-8 编码（似乎是 UTF-16 编码，但内容不完整"):
         load_catalog(bad)
 
 
-def test_gbk_file_says_what_it_is_and_what_to_do(tmp_path: Path) -> None:
-    gbk = tmp_path / "gbk.yaml"
-    gbk.write_bytes("schema: 1\ndocument:\n  title: 大南沟乡\n".encode("gbk"))
-    with pytest.raises(SourceError) as info:
-        load_catalog(gbk)
-    assert str(info.value) == (
-        f"{gbk}:3: 文件不是 UTF-8 编码（似乎是 GBK/GB18030 编码，例如记事本以“ANSI”保存）；"
-        "请用文本编辑器“另存为”UTF-8 编码后重试"
-    )
+def test_gbk_and_utf16_files_are_read_as_written(tmp_path: Path) -> None:
+    """Notepad's "ANSI" (GBK) and "Unicode" (UTF-16) files are read, each character as
+    written; the note says how (the YAML problems then name the same lines)."""
+    text = "schema: 1\r\n\r\ndocument:\r\n  title: 大南沟乡\r\n  county: ''\r\n"
+    expected = ["4: 缺少 document.township", "5: document.county 为空", "1: 缺少 departments",
+                "1: 缺少 lists"]
+    for name, raw in (("gbk.yaml", text.encode("gbk")), ("u16.yaml", text.encode("utf-16"))):
+        path = tmp_path / name
+        path.write_bytes(raw)
+        notes: list[str] = []
+        with pytest.raises(SourceError) as info:
+            load_catalog(path, notes=notes)
+        assert info.value.problems == [f"{path}:{problem}" for problem in expected]
+        encoding = "GBK/GB18030" if name == "gbk.yaml" else "UTF-16"
+        assert notes == [f"已按 {encoding} 编码读取 {path}"]
     bom = tmp_path / "bom.yaml"
     bom.write_bytes(b"\xef\xbb\xbf" + b"- a\n")
     assert problems_of(bom) == [f"{bom}:1: 文件应为映射（键: 值）"]  # a BOM is no problem
+
+
+def test_a_file_in_no_encoding_read_says_so_and_where(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("schema: 1\ndocument:\n  title: café au lait\n".encode("latin-1"))
+    with pytest.raises(SourceError) as info:
+        load_catalog(latin1)
+    assert str(info.value) == (
+        f"{latin1}:3: 文件不是 UTF-8 编码；请用文本编辑器“另存为”UTF-8 编码后重试"
+    )
 
 
 def problems_of(path: Path) -> list[str]:

@@ -82,7 +82,9 @@ def build(
 
 
 def _loaded(loaded: Loaded) -> Loaded:
-    """A loaded source, its warnings told."""
+    """A loaded source, its notes and warnings told."""
+    for line in loaded.notes:
+        note(line)
     for warning in loaded.warnings:
         note(warning)
     return loaded
@@ -190,6 +192,8 @@ def import_(
         text, output, previous=previous, db=db,
         revision={"doc_number": doc_number, "date": date, "version": version},
     )
+    for line in report.notes:
+        note(line)
     counts = labels.counts_text(report.catalog.counts())
     if report.written:
         note(labels.NOTE_IMPORTED.format(text=report.text, output=report.output, counts=counts))
@@ -267,10 +271,13 @@ def diff(
     out_format = parse_format(fmt)
     if fmt is None and out_format == "tsv":
         out_format = "text"  # piped without --format: the marked prose; tsv/csv on request
+    notes: list[str] = []  # a YAML read as GBK or UTF-16
     try:
-        result: CatalogDiff = revisions.diff_paths(old, new)
+        result: CatalogDiff = revisions.diff_paths(old, new, notes)
     except DatabaseError as error:  # like diff(1), any trouble is exit 2
         raise UsageError(error.message) from None
+    for line in notes:
+        note(line)
     return Output(Diff(result), out_format, EXIT_OK if result.is_empty else EXIT_NOT_FOUND)
 
 

@@ -386,8 +386,10 @@ YAML_EMPTY_MAPPING: Final = "{what}为空（{{}}）"
 YAML_SURROGATE: Final = "{what} 含无效字符（代理项，不是字符）：{text}"
 YAML_CONTROLS: Final = "{what} 含控制字符 {chars}（显示时写作转义形式）"
 YAML_TOO_LARGE: Final = "{what} 过大：{value}…"
-YAML_NOT_REGULAR: Final = "{path}: 不是普通文件（是{what}），请指定清单 YAML 文件"
-YAML_TOO_BIG: Final = "{path}: 文件过大（超过 {limit} MiB 的上限），不是清单 YAML 文件"
+YAML_NOT_REGULAR: Final = "{path}: 不是普通文件（是{what}），请指定{expected}"
+YAML_TOO_BIG: Final = "{path}: 文件过大（超过 {limit} MiB 的上限），不是{expected}"
+EXPECTED_YAML: Final = "清单 YAML 文件"
+EXPECTED_TEXT: Final = "官方清单文本文件（.txt）"
 YAML_LINE_TOO_LONG: Final = (
     "{path}:{line}: 行过长（{chars} 个字符，上限 {limit}），不是清单 YAML 文件"
 )
@@ -504,11 +506,6 @@ ERR_MISSING_COMMAND: Final = "缺少命令"
 # ---------------------------------------------------------------- import (official text -> YAML)
 
 IMPORT_MESSAGES: Final = {
-    "not_utf8": "文件不是 UTF-8 编码{guess}，请用文本编辑器“另存为”UTF-8 编码后重试",
-    "not_utf8_gbk": "（似乎是 GBK/GB18030 编码，例如记事本以“ANSI”保存）",
-    "not_utf8_utf16": "（似乎是 UTF-16 编码，例如记事本以“Unicode”保存）",
-    "missing": "文件不存在",
-    "unreadable": "无法读取：{error}",
     "empty_table": "找不到{table}的事项（应以“序号 事项类别 事项名称”表头开始，事项以序号 1 开头）",
     "before_first": "{table}第 1 项之前有无法归属的文字：{text!r}",
     "seq_out_of_order": "{table}的序号 {n} 不连续（此处应为 {expected}）；序号须依次为 1、2、3……",
@@ -552,9 +549,22 @@ NOTE_IMPORT_NEXT: Final = "下一步：dutylist validate {output}，确认后 du
 
 # ---------------------------------------------------------------- reading files
 
-ENCODING_GBK: Final = "（似乎是 GBK/GB18030 编码，例如记事本以“ANSI”保存）"
-ENCODING_UTF16: Final = "（似乎是 UTF-16 编码，例如记事本以“Unicode”保存）"
+ENCODING_UTF16: Final = "（似乎是没有字节顺序标记（BOM）的 UTF-16 编码）"
 NOT_UTF8: Final = "文件不是 UTF-8 编码{guess}；请用文本编辑器“另存为”UTF-8 编码后重试"
+ENCODING_UTF16_BROKEN: Final = "（似乎是 UTF-16 编码，但内容不完整或已损坏）"
+ENCODING_NAMES: Final = {"utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
+"""How a file that is not UTF-8 was read (``source.text.Decoded.note``)."""
+NOTE_DECODED: Final = "已按 {encoding} 编码读取 {path}"
+BROKEN_UTF8: Final = (
+    "这一行有不是 UTF-8 的字节，而文件其余部分是 UTF-8（文件可能已损坏，或混入了别的编码的文字）；"
+    "请在文本编辑器中改正这一行后重试"
+)
+NOT_TEXT: Final = "文件不是文本{guess}；请先另存为文本文件（.txt）后重试"
+NOT_TEXT_KINDS: Final = {
+    "pdf": "（是 PDF 文件）",
+    "office": "（是 Word、WPS 或 Excel 文件）",
+    "rtf": "（是 RTF 格式的文件）",
+}
 YAML_PROBLEMS: Final = {
     "colon": "YAML 格式错误：此处不能出现冒号“: ”（值中含冒号时请给整个值加引号；"
              "也可能是上一行的键缺少冒号或缩进不对）",

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from dutylist import labels
+from dutylist.errors import SourceError
 from dutylist.ids import LIST_KINDS
 from dutylist.importer.carry import Carried, build_departments, carry_notes, previous_lists
 from dutylist.importer.dump import dump
@@ -30,7 +32,7 @@ from dutylist.importer.parse import (
     split_items,
 )
 from dutylist.importer.problems import TABLE_NAMES, ImportTextError, problem
-from dutylist.source.text import NotUtf8, decode
+from dutylist.source.text import read_file
 
 __all__ = [
     "ImportResult", "ImportTextError", "import_text", "read_text", "write_atomic",
@@ -57,19 +59,18 @@ class ImportResult:
     carried: Carried
 
 
-def read_text(path: str | Path) -> str:
-    """The official text file as str, or ImportTextError saying what is wrong with it."""
-    shown = str(path)
+def read_text(path: str | Path, notes: list[str] | None = None) -> str:
+    """The official text file as str, or ImportTextError saying what is wrong with it.
+
+    Read as every file is (``source.text.read_file``): UTF-8, UTF-16 with a BOM or
+    GBK/GB18030, a regular file within the size limit; ``notes`` gets the line saying
+    a text that is not UTF-8 was read as GBK or UTF-16.
+    """
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ImportTextError([problem(shown, 1, "missing")]) from None
-    except OSError as exc:
-        raise ImportTextError([problem(shown, 1, "unreadable", error=exc.strerror)]) from None
-    try:
-        return decode(raw)
-    except NotUtf8 as exc:
-        raise ImportTextError([f"{shown}:{exc.line}: {exc.message()}"]) from None
+        decoded, _ = read_file(path, expected=labels.EXPECTED_TEXT, notes=notes)
+    except SourceError as error:
+        raise ImportTextError(error.problems) from None
+    return decoded.text
 
 
 def write_atomic(path: Path, text: str) -> None:

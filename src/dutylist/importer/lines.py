@@ -29,6 +29,10 @@ class Line:
 Tables = dict[ListKind, list[Line]]
 
 _SPACES = re.compile(r"\s+")
+# Line ends as editors count them (Windows, Unix, old Mac), so ``file:line`` is the line a
+# clerk finds in Notepad or WPS. Not str.splitlines(): it also breaks at a form feed (which
+# pdftotext writes at every page break), \x1c-\x1e, \x85 and U+2028/9, shifting the numbers.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Page footers and page numbers, matched on the squashed line.
 _FOOTER_RES = (
@@ -84,7 +88,7 @@ def split_tables(raw: str) -> Tables:
     """
     lines = [
         Line(no, _INLINE_FOOTER.sub("", text).strip())
-        for no, text in enumerate(raw.splitlines(), start=1)
+        for no, text in enumerate(_LINE_BREAK.split(raw), start=1)
     ]
     lines = [ln for ln in lines if ln.text]
     squashed = [squash(ln.text) for ln in lines]

@@ -30,6 +30,7 @@ class ImportReport:
     previous: Catalog | None
     catalog: Catalog
     result: ImportResult
+    notes: list[str]  # the text or the previous list read as GBK or UTF-16
 
 
 def import_file(
@@ -44,9 +45,11 @@ def import_file(
 
     target = output if output is not None else _default_output()
     shown = str(text_path)
-    old, old_label = _previous(previous, target, db)
+    notes: list[str] = []
+    text = read_text(text_path, notes)
+    old, old_label = _previous(previous, target, db, notes)
     result = import_text(
-        read_text(text_path),
+        text,
         previous=catalog_data(old) if old is not None else None,
         shown=shown,
         source=_recorded(text_path),
@@ -64,7 +67,7 @@ def import_file(
             raise UsageError(
                 labels.CANNOT_WRITE.format(path=target, reason=exc.strerror or exc)
             ) from None
-    return ImportReport(shown, target, not same, old_label, old, catalog, result)
+    return ImportReport(shown, target, not same, old_label, old, catalog, result, notes)
 
 
 def _default_output() -> Path:
@@ -90,15 +93,15 @@ def _recorded(path: Path) -> str:
 
 
 def _previous(
-    explicit: Path | None, target: Path, db: str | None
+    explicit: Path | None, target: Path, db: str | None, notes: list[str]
 ) -> tuple[Catalog | None, str | None]:
     from dutylist.revisions import load_side
 
     if explicit is not None:
-        return load_side(explicit), str(explicit)
+        return load_side(explicit, notes), str(explicit)
     for candidate in (target, Path("data") / "duties.yaml"):
         if candidate.is_file():
-            return load_side(candidate), str(candidate)
+            return load_side(candidate, notes), str(candidate)
     from dutylist.paths import locate_database
 
     choice = locate_database(db)

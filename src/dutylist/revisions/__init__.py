@@ -43,11 +43,12 @@ def is_sqlite(path: Path) -> bool:
         return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def load_side(path: str | Path) -> Catalog:
+def load_side(path: str | Path, notes: list[str] | None = None) -> Catalog:
     """A YAML source or a built database, as a Catalog.
 
     Raises SourceError for a missing or unreadable file or an invalid YAML
     source, DatabaseError for a database that is not a readable dutylist one.
+    ``notes`` gets the line saying a YAML that is not UTF-8 was read as GBK or UTF-16.
     """
     path = Path(path)
     if not path.exists():
@@ -63,7 +64,7 @@ def load_side(path: str | Path) -> Catalog:
     if not database:
         from dutylist import source
 
-        return source.load_catalog(path)
+        return source.load_catalog(path, notes=notes)
     from dutylist.store.schema import connect, read_catalog
 
     conn = connect(path)
@@ -86,6 +87,8 @@ def load_previous(path: str | Path) -> Catalog | None:
         return None
 
 
-def diff_paths(old: str | Path, new: str | Path) -> CatalogDiff:
+def diff_paths(
+    old: str | Path, new: str | Path, notes: list[str] | None = None
+) -> CatalogDiff:
     """``dutylist diff OLD NEW``: load both sides (YAML or database) and compare."""
-    return diff_catalogs(load_side(old), load_side(new))
+    return diff_catalogs(load_side(old, notes), load_side(new, notes))

@@ -40,6 +40,7 @@ class Loaded:
     synonyms_path: Path | None
     synonyms: dict[str, list[str]]
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # files read as GBK or UTF-16
 
 
 def load_source(source: Path | None, synonyms: Path | None = None) -> Loaded:
@@ -47,15 +48,18 @@ def load_source(source: Path | None, synonyms: Path | None = None) -> Loaded:
 
     ``warnings`` says when there is no synonyms file beside the list, names fields
     holding control characters (``file:line``) and synonym targets found nowhere in
-    the list.
+    the list; ``notes`` which file was read as GBK/GB18030 or UTF-16.
     """
     path = source or default_source()
     if path is None:
         raise UsageError(labels.NO_SOURCE)
     found: list[str] = []
-    catalog = load_catalog(path, warnings=found)
+    notes: list[str] = []
+    catalog = load_catalog(path, warnings=found, notes=notes)
     synonyms_path = synonyms or synonyms_beside(path)
-    synonym_map = load_synonyms(synonyms_path, warnings=found) if synonyms_path else {}
+    synonym_map = (
+        load_synonyms(synonyms_path, warnings=found, notes=notes) if synonyms_path else {}
+    )
     warnings = [labels.WARNING.format(message=warning) for warning in found]
     warnings += [
         labels.SYNONYM_WARNING.format(path=synonyms_path, warning=warning)
@@ -64,4 +68,4 @@ def load_source(source: Path | None, synonyms: Path | None = None) -> Loaded:
     if synonyms_path is None:  # never lose the synonyms silently
         expected = Path(path).with_name("synonyms.yaml")
         warnings.insert(0, labels.NO_SYNONYMS_FILE.format(path=expected))
-    return Loaded(Path(path), catalog, synonyms_path, synonym_map, warnings)
+    return Loaded(Path(path), catalog, synonyms_path, synonym_map, warnings, notes)

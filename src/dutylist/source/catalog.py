@@ -46,14 +46,18 @@ _BLOCK_KEYS = {"heading", "department", "numbered", "steps"}
 
 
 def load_catalog(
-    path: str | os.PathLike[str], *, warnings: list[str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    warnings: list[str] | None = None,
+    notes: list[str] | None = None,
 ) -> Catalog:
     """Read and validate a duties YAML file; raise SourceError listing every problem.
 
     Warnings (``file:line: message``: control characters in a field) are appended to
-    ``warnings`` when a list is given.
+    ``warnings`` when a list is given; the note saying a file that is not UTF-8 was read
+    as GBK or UTF-16, to ``notes``.
     """
-    return parse_catalog(*read(path), warnings=warnings)
+    return parse_catalog(*read(path, notes), warnings=warnings)
 
 
 def parse_catalog(

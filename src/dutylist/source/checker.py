@@ -14,7 +14,6 @@ or recursing without end. Text holding control characters is accepted with a war
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 
 import yaml
@@ -22,10 +21,9 @@ import yaml
 from dutylist import labels
 from dutylist.controls import controls_in, has_surrogate, visible_line
 from dutylist.errors import SourceError
-from dutylist.source.text import NotUtf8, decode, yaml_problem
+from dutylist.source.text import MAX_SOURCE_BYTES as MAX_SOURCE_BYTES
+from dutylist.source.text import read_file, yaml_problem
 
-MAX_SOURCE_BYTES = 16 * 1024 * 1024
-"""Largest YAML file read (the real list is about 160 KB)."""
 MAX_LINE_CHARS = 10_000
 """Longest line of a YAML file (the real list's longest is under 500 characters)."""
 MAX_DEPTH = 64
@@ -161,54 +159,16 @@ def _meant_key(key: object, missing: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def read(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """(text, path as shown in messages) of a UTF-8 regular file within the limits."""
-    shown = str(path)
-    raw = _read_regular(path, shown)
-    try:
-        text = decode(raw)
-    except NotUtf8 as exc:
-        raise SourceError([f"{shown}:{exc.line}: {exc.message()}"]) from None
+def read(path: str | os.PathLike[str], notes: list[str] | None = None) -> tuple[str, str]:
+    """(text, path as shown in messages) of a regular file within the limits, decoded by
+    :func:`source.text.read_file`; the note saying it was not UTF-8 goes to ``notes``."""
+    decoded, shown = read_file(path, notes=notes)
+    text = decoded.text
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise SourceError([labels.YAML_LINE_TOO_LONG.format(
                 path=shown, line=number, chars=len(line), limit=MAX_LINE_CHARS)])
     return text, shown
-
-
-def _read_regular(path: str | os.PathLike[str], shown: str) -> bytes:
-    """The bytes of a regular file of at most MAX_SOURCE_BYTES; never waits on a pipe."""
-    # O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        handle = os.open(path, flags)
-    except FileNotFoundError:
-        raise SourceError([labels.YAML_FILE_MISSING.format(path=shown)]) from None
-    except IsADirectoryError:
-        folder = labels.YAML_NOT_REGULAR.format(path=shown, what=labels.FOLDER)
-        raise SourceError([folder]) from None
-    except OSError as exc:
-        error = exc.strerror or exc
-        raise SourceError([labels.YAML_FILE_UNREADABLE.format(path=shown, error=error)]) from None
-    too_big = SourceError([labels.YAML_TOO_BIG.format(
-        path=shown, limit=MAX_SOURCE_BYTES // (1024 * 1024))])
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            what = labels.FOLDER if stat.S_ISDIR(info.st_mode) else labels.DEVICE_OR_PIPE
-            raise SourceError([labels.YAML_NOT_REGULAR.format(path=shown, what=what)])
-        if info.st_size > MAX_SOURCE_BYTES:
-            raise too_big
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            raw = stream.read(MAX_SOURCE_BYTES + 1)
-    except OSError as exc:
-        error = exc.strerror or exc
-        raise SourceError([labels.YAML_FILE_UNREADABLE.format(path=shown, error=error)]) from None
-    finally:
-        os.close(handle)
-    if len(raw) > MAX_SOURCE_BYTES:
-        raise too_big
-    return raw
 
 
 def compose(text: str, path: str) -> yaml.Node | None:

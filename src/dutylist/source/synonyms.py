@@ -16,10 +16,14 @@ _SYNONYM_KEYS = {"schema", "synonyms"}
 
 
 def load_synonyms(
-    path: str | os.PathLike[str], *, warnings: list[str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    warnings: list[str] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, list[str]]:
-    """Read ``synonyms.yaml``: a mapping from a word people say to words of the document."""
-    text, shown = read(path)
+    """Read ``synonyms.yaml``: a mapping from a word people say to words of the document
+    (``notes``: as for ``load_catalog``)."""
+    text, shown = read(path, notes)
     root = compose(text, shown)
     if root is None:
         return {}
