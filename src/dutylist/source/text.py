@@ -66,9 +66,9 @@ def decode(raw: bytes) -> Decoded:
             raise NotUtf8(1, labels.NOT_TEXT_KINDS[kind], labels.NOT_TEXT)
     try:
         return Decoded(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        bad = exc.start
-    line = raw[:bad].count(b"\n") + 1
+    except UnicodeDecodeError:
+        pass
+    line = _first_bad_line(raw)
     if raw.startswith(UTF16_BOMS):
         try:
             text = raw.decode("utf-16")
@@ -89,11 +89,28 @@ def decode(raw: bytes) -> Decoded:
         raise NotUtf8(line, "") from None
 
 
+def _first_bad_line(raw: bytes) -> int:
+    """The line of the first byte that is not UTF-8."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return raw[: exc.start].count(b"\n") + 1
+    return 1
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_utf16(raw: bytes) -> bool:
-    """UTF-16 without a byte-order mark: ASCII characters leave a NUL in every other byte."""
-    sample = raw[:4096]
-    halves = sample[0::2].count(0), sample[1::2].count(0)
-    return max(halves) > 4 * min(halves)
+    """UTF-16 without a byte-order mark: lines of text without control characters."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\n" in text and not _CONTROLS.search(text):
+            return True
+    return False
 
 
 def _mostly_utf8(raw: bytes) -> bool:
