@@ -125,6 +125,23 @@ def test_plain_formats_never_write_raw_controls(
     assert not RAW_CONTROL.findall(result.stderr)
 
 
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "json", "jsonl"])
+def test_stdin_batch_never_writes_raw_controls_from_the_queries(
+    cli: Cli, hostile_db: Path, fmt: str
+) -> None:
+    """--stdin echoes each query in its records: the query is data too (a bidi override
+    typed or pasted into a file of questions must not reorder the terminal's line)."""
+    queries = ["\u202e低保\x1b[31m", "宣传\u2066", "\x85火星\x9b2J"]
+    result = cli("search", "--stdin", "--format", fmt, db=hostile_db,
+                 input="\n".join(queries) + "\n")
+    assert result.exit_code in (0, 1), result.output
+    assert not RAW_CONTROL.findall(result.stdout)
+    assert not RAW_CONTROL.findall(result.stderr)
+    if fmt == "jsonl":  # the same query, exactly, for a program reading it
+        echoed = [json.loads(line)["query"] for line in result.stdout.splitlines()]
+        assert set(echoed) == {query.strip() for query in queries}  # NEL is white space
+
+
 def test_json_keeps_the_data_exact(cli: Cli, hostile_db: Path) -> None:
     import yaml
 

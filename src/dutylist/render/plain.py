@@ -90,10 +90,10 @@ def stream_records(
     for records in groups:
         for record in records:
             if fmt == "json":
-                text = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+                text = to_json(record, 2).replace("\n", "\n  ")
                 out.write(("[\n  " if first else ",\n  ") + text)
             elif fmt == "jsonl":
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(to_json(record) + "\n")
             elif fmt == "csv":
                 writer.writerow({f: cell(record.get(f)) for f in fields})
             else:
