@@ -124,3 +124,13 @@ def test_any_query_makes_a_valid_fts5_expression(text: str) -> None:
     with closing(_fts()) as conn:
         for expression in (match_all(parsed, COLUMNS), match_any(parsed, COLUMNS)):
             conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
+
+
+def test_words_of_equal_length_keep_the_query_order() -> None:
+    """Snippets centre on the first of the longest words: the order must not depend on
+    the process's string hashing (a set's order changes from run to run)."""
+    from dutylist.textsearch import ParsedQuery, Term
+
+    alternatives = ("犬只", "养犬", "流浪", "文明", "防疫", "管理")
+    parsed = ParsedQuery((Term("狗", ("狗", *alternatives)), Term("犬只", ("犬只", "狂犬病"))))
+    assert parsed.words == ["狂犬病", *alternatives, "狗"]

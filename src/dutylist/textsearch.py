@@ -106,7 +106,8 @@ class ParsedQuery(NamedTuple):
     @property
     def words(self) -> list[str]:
         """Every alternative of every term, longest first (for highlighting)."""
-        seen = {alt for term in self.terms for alt in term.alternatives}
+        # in the query's order among equal lengths (not a set's, which changes from run to run)
+        seen = dict.fromkeys(alt for term in self.terms for alt in term.alternatives)
         return sorted(seen, key=len, reverse=True)
 
     @property
