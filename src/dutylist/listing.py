@@ -123,10 +123,35 @@ def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[Duty
     ]
     if not rows:
         return rows
-    linked = duty_departments(conn, (row.id for row in rows))
+    linked = _departments_of(conn, [row.id for row in rows])
     for row in rows:
-        row.departments = linked.get(row.id, [])
+        row.departments = list(linked[row.id])
     return rows
+
+
+_DEPARTMENTS_KEPT = 50_000
+"""At most this many items' departments are remembered for a connection (``--stdin``)."""
+
+_departments_cache: tuple[sqlite3.Connection | None, dict[str, tuple[str, ...]]] = (None, {})
+
+
+def _departments_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """The departments of the items ``ids``, remembered for the last connection used:
+    a batch of queries (``--stdin``) meets the same items again and again, and a
+    connection's database does not change under it (it is opened read-only)."""
+    global _departments_cache
+    cached_conn, cache = _departments_cache
+    if cached_conn is not conn:
+        cache = {}
+        _departments_cache = (conn, cache)
+    missing = [duty_id for duty_id in ids if duty_id not in cache]
+    if missing:
+        if len(cache) + len(missing) > _DEPARTMENTS_KEPT:
+            cache.clear()
+        found = duty_departments(conn, missing)
+        for duty_id in missing:
+            cache[duty_id] = tuple(found.get(duty_id, ()))
+    return {duty_id: cache[duty_id] for duty_id in ids}
 
 
 def _not_int(duty_id: object) -> int:

@@ -11,6 +11,7 @@ module a caller imports.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -304,7 +305,8 @@ def _ranked(
     total: int | None = None
     capped = False
     if limit:
-        # The first limit + 1 matches: when there are no more, that is the count.
+        # The first limit + 1 matches: when there are no more, that is the
+        # count, and they only need ordering.
         first = conn.execute(
             f"SELECT duties_fts.rowid {matches} ORDER BY duties_fts.rowid LIMIT :probe",
             {**args, "probe": limit + 1},
@@ -312,16 +314,15 @@ def _ranked(
         if not first:
             return [], 0, False
         if len(first) <= limit:
-            total = len(first)
-        else:
-            # Counting every match of a common word costs more than the exact
-            # number tells: stop at COUNT_CAP and say "10,000+".
-            total = conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 {matches} LIMIT :count_cap)",
-                {**args, "count_cap": COUNT_CAP + 1},
-            ).fetchone()[0]
-            if total > COUNT_CAP:
-                total, capped = COUNT_CAP, True
+            return _order_few(conn, [rowid for (rowid,) in first], args), len(first), False
+        # Counting every match of a common word costs more than the exact
+        # number tells: stop at COUNT_CAP and say "10,000+".
+        total = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 {matches} LIMIT :count_cap)",
+            {**args, "count_cap": COUNT_CAP + 1},
+        ).fetchone()[0]
+        if total > COUNT_CAP:
+            total, capped = COUNT_CAP, True
         if total > RANK_CAP:
             # Ranking costs a bm25 per match: for a word in most items of a large
             # corpus, rank only the first RANK_CAP matches in document order.
@@ -390,6 +391,43 @@ def _ranked(
         records += conn.execute(sql, args).fetchall()
     rows = _rows(conn, records)
     return rows, max(total or 0, len(rows)), capped
+
+
+def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]) -> list[DutyRow]:
+    """All the matches of a query that has no more than a page of them, best first.
+
+    The order ``_ranked`` gives a longer list: items whose name matches first, by
+    their name-only rank, then the rest by their rank over all columns (ties in
+    document order). Every name match is a match, so both ranks are asked for
+    only within ``rowids``' range, the full rank only when a match is left
+    after the names, and the rows are then read by rowid.
+    """
+    span = {"low": rowids[0], "high": rowids[-1]}
+    named: dict[int, float] = {}
+    if args["name_match"]:
+        named = dict(conn.execute(
+            "SELECT rowid, bm25(names_fts) FROM names_fts WHERE names_fts MATCH :name_match "
+            "AND rowid BETWEEN :low AND :high",
+            {"name_match": args["name_match"], **span},
+        ))
+    ranks: dict[int, float] = {}
+    if len(named) < len(rowids):
+        weights = ", ".join(str(w) for w in _WEIGHTS)
+        ranks = dict(conn.execute(
+            f"SELECT rowid, bm25(duties_fts, {weights}) FROM duties_fts "
+            "WHERE duties_fts MATCH :match AND rowid BETWEEN :low AND :high",
+            {"match": args["match"], **span},
+        ))
+    order = sorted(
+        (0, named[rowid], rowid) if rowid in named else (1, ranks[rowid], rowid)
+        for rowid in rowids
+    )
+    records = conn.execute(
+        f"{_ROW_SELECT}, json_extract(j.value, '$[1]') AS rank FROM json_each(:ranked) j "
+        "JOIN duties d ON d.rowid = json_extract(j.value, '$[0]') ORDER BY j.key",
+        {"ranked": json.dumps([[rowid, rank] for _tier, rank, rowid in order])},
+    ).fetchall()
+    return _rows(conn, records)
 
 
 def _add_matches(

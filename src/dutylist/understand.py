@@ -297,8 +297,6 @@ def straddled(
     undecided, and the rest of the row has to be read.
     """
     folded = [normalize(text) for text in fields]
-    judged: list[list[tuple[int, int, int]]] = []
-    wanted: set[str] = set()
     undecided = False
     for term in parsed.terms:
         if term.departments and set(term.departments) & set(departments):
@@ -306,27 +304,45 @@ def straddled(
         alts = [a for a in term.alternatives if not a.isascii()]
         if not alts or any(len(a) < 2 or " " in a or len(segments(a)) != 1 for a in alts):
             continue
-        hits: list[tuple[int, int, int]] = []
+        found = proper = False
         for index, text in enumerate(folded):
             if len(text) != len(fields[index]):
                 continue  # folding changed the length: positions would not line up
             for alt in alts:
                 start = text.find(alt)
-                while start >= 0:
-                    hits.append((index, start, start + len(alt)))
+                while start >= 0 and not proper:
+                    found = True
+                    proper = not _crossing(text, start, start + len(alt), words)
                     start = text.find(alt, start + 1)
-        if not hits:
+                if proper:
+                    break
+            if proper:
+                break
+        if not found:
             undecided = undecided or not complete
-            continue
-        judged.append(hits)
-        for index, start, end in hits:
-            wanted |= vocab.crossing_candidates(folded[index], start, end)
-    known = words.known(wanted) if wanted else set()
-    for hits in judged:
-        if all(vocab.crossing(folded[index], start, end, known) for index, start, end in hits):
+        elif not proper:
             # Only across words here: in the rest of the row it may occur properly.
             return True if complete else None
     return None if undecided else False
+
+
+def _crossing(text: str, start: int, end: int, words: Words) -> bool:
+    """:func:`vocab.crossing`, looking words up only as far as needed: most matches have
+    no word running into them from the left, and then nothing on the right is read."""
+    if end - start < 2:
+        return False
+    limit = vocab.MAX_WORD
+    left = [
+        text[i:j] for i in range(max(0, start - limit + 1), start) for j in range(start + 1, end)
+    ]
+    if not words.known(left):
+        return False
+    right = [
+        text[i:j]
+        for i in range(start + 1, end)
+        for j in range(end + 1, min(len(text), i + limit) + 1)
+    ]
+    return bool(words.known(right))
 
 
 def covered(reading: Reading, words: Words) -> bool:
