@@ -117,3 +117,22 @@ def test_a_long_question_or_fallback_never_ranks_by_common_pieces(conn) -> None:
     assert question.verdict == "found" and question.rows[0].id == "C19"
     common = query.search(conn, "工作 管理 服务 村 乡 火星")
     assert common.verdict == "not_found" and not common.rows
+
+
+def test_remembered_items_give_the_same_rows(conn, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A batch remembers items' departments and steps for its connection: the rows are
+    the same whether remembered, read again or read past the limit of what is kept."""
+    from dutylist import listing
+
+    def rows(text: str) -> list[tuple[object, ...]]:
+        result = query.search(conn, text, limit=None)
+        return [(r.id, r.departments, r.score, r.matched_in, r.matched) for r in result.rows]
+
+    first = {text: rows(text) for text in ("村", "防汛", "低保 审核")}
+    assert all(first.values())
+    changed = query.search(conn, "村", limit=1).rows[0]
+    changed.departments.append("改过的部门")  # a caller changing a row changes no other row
+    assert rows("村") == first["村"]
+    monkeypatch.setattr(listing, "_ITEMS_KEPT", 3)  # fewer than a page: forgotten often
+    for text in ("低保 审核", "村", "防汛"):
+        assert rows(text) == first[text], text

@@ -129,25 +129,43 @@ def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[Duty
     return rows
 
 
-_DEPARTMENTS_KEPT = 50_000
-"""At most this many items' departments are remembered for a connection (``--stdin``)."""
+_ITEMS_KEPT = 20_000
+"""At most this many items' departments (and steps) are remembered for a connection."""
 
-_departments_cache: tuple[sqlite3.Connection | None, dict[str, tuple[str, ...]]] = (None, {})
+
+class _Remembered:
+    """The departments and steps of the items read through the last connection used.
+
+    A batch of queries (``--stdin``) meets the same items again and again, and a
+    connection's database does not change under it (it is opened read-only).
+    Connections cannot be weakly referenced, so the last one is kept, as
+    ``query.lexicon_of`` keeps its vocabulary.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.departments: dict[str, tuple[str, ...]] = {}
+        self.blocks: dict[str, list[BlockView]] = {}
+
+
+_remembered: _Remembered | None = None
+
+
+def _memory(conn: sqlite3.Connection) -> _Remembered:
+    global _remembered
+    if _remembered is None or _remembered.conn is not conn:
+        _remembered = _Remembered(conn)
+    return _remembered
 
 
 def _departments_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, ...]]:
-    """The departments of the items ``ids``, remembered for the last connection used:
-    a batch of queries (``--stdin``) meets the same items again and again, and a
-    connection's database does not change under it (it is opened read-only)."""
-    global _departments_cache
-    cached_conn, cache = _departments_cache
-    if cached_conn is not conn:
-        cache = {}
-        _departments_cache = (conn, cache)
+    """The departments of the items ``ids`` (remembered for the connection)."""
+    cache = _memory(conn).departments
     missing = [duty_id for duty_id in ids if duty_id not in cache]
     if missing:
-        if len(cache) + len(missing) > _DEPARTMENTS_KEPT:
+        if len(cache) + len(missing) > _ITEMS_KEPT:
             cache.clear()
+            missing = list(dict.fromkeys(ids))
         found = duty_departments(conn, missing)
         for duty_id in missing:
             cache[duty_id] = tuple(found.get(duty_id, ()))
@@ -308,6 +326,22 @@ def get_duty(conn: sqlite3.Connection, text: str) -> DutyDetail:
 
 
 def _blocks(conn: sqlite3.Connection, duty_ids: Sequence[str]) -> dict[str, list[BlockView]]:
+    """The duties cells of the items ``duty_ids`` (remembered for the connection)."""
+    cache = _memory(conn).blocks
+    missing = [duty_id for duty_id in duty_ids if duty_id not in cache]
+    if missing:
+        if len(cache) + len(missing) > _ITEMS_KEPT:
+            cache.clear()
+            missing = list(dict.fromkeys(duty_ids))
+        found = _read_blocks(conn, missing)
+        for duty_id in missing:
+            cache[duty_id] = found.get(duty_id, [])
+    return {duty_id: list(cache[duty_id]) for duty_id in duty_ids if cache[duty_id]}
+
+
+def _read_blocks(
+    conn: sqlite3.Connection, duty_ids: Sequence[str]
+) -> dict[str, list[BlockView]]:
     if not duty_ids:
         return {}
     marks = ", ".join("?" for _ in duty_ids)

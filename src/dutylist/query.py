@@ -11,7 +11,6 @@ module a caller imports.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -295,6 +294,7 @@ def _ranked(
     that number is only a lower bound (COUNT_CAP)."""
     name_match = match_all(parsed, _NAME_COLUMNS) if parsed.terms else ""
     args: dict[str, Any] = {**params, "match": match, "name_match": name_match}
+    args["filtered"] = bool(where)
     if where:
         matches = (
             "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid"
@@ -398,36 +398,42 @@ def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]
 
     The order ``_ranked`` gives a longer list: items whose name matches first, by
     their name-only rank, then the rest by their rank over all columns (ties in
-    document order). Every name match is a match, so both ranks are asked for
-    only within ``rowids``' range, the full rank only when a match is left
-    after the names, and the rows are then read by rowid.
+    document order). The full rank is asked for only when a match is left after
+    the names; the rows are then read by rowid. Without filters every name
+    match is one of ``rowids``; with filters, the unfiltered matches may be
+    many, so both ranks are asked for within ``rowids``' range only.
     """
-    span = {"low": rowids[0], "high": rowids[-1]}
+    span = " AND rowid BETWEEN :low AND :high" if args.get("filtered") else ""
+    bounds = {"low": rowids[0], "high": rowids[-1]}
     named: dict[int, float] = {}
     if args["name_match"]:
         named = dict(conn.execute(
-            "SELECT rowid, bm25(names_fts) FROM names_fts WHERE names_fts MATCH :name_match "
-            "AND rowid BETWEEN :low AND :high",
-            {"name_match": args["name_match"], **span},
+            f"SELECT rowid, bm25(names_fts) FROM names_fts WHERE names_fts MATCH :name_match{span}",
+            {"name_match": args["name_match"], **bounds},
         ))
     ranks: dict[int, float] = {}
-    if len(named) < len(rowids):
+    if not named.keys() >= set(rowids):
         weights = ", ".join(str(w) for w in _WEIGHTS)
         ranks = dict(conn.execute(
             f"SELECT rowid, bm25(duties_fts, {weights}) FROM duties_fts "
-            "WHERE duties_fts MATCH :match AND rowid BETWEEN :low AND :high",
-            {"match": args["match"], **span},
+            f"WHERE duties_fts MATCH :match{span}",
+            {"match": args["match"], **bounds},
         ))
     order = sorted(
         (0, named[rowid], rowid) if rowid in named else (1, ranks[rowid], rowid)
         for rowid in rowids
     )
-    records = conn.execute(
-        f"{_ROW_SELECT}, json_extract(j.value, '$[1]') AS rank FROM json_each(:ranked) j "
-        "JOIN duties d ON d.rowid = json_extract(j.value, '$[0]') ORDER BY j.key",
-        {"ranked": json.dumps([[rowid, rank] for _tier, rank, rowid in order])},
-    ).fetchall()
-    return _rows(conn, records)
+    marks = ", ".join("?" * len(order))
+    found = {
+        record["rowid"]: record
+        for record in conn.execute(
+            f"{_ROW_SELECT} FROM duties d WHERE d.rowid IN ({marks})", [r for *_, r in order]
+        )
+    }
+    rows = _rows(conn, [found[rowid] for _tier, _rank, rowid in order])
+    for row, (_tier, rank, _rowid) in zip(rows, order, strict=True):
+        row.score = -rank
+    return rows
 
 
 def _add_matches(
