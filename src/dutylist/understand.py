@@ -191,8 +191,27 @@ def _pieces(
         known = words.known(candidates) | {c for c in candidates if c in synonyms}
         known |= {c for c in candidates if vocab.is_filler(c)}
         keys = {c for c in candidates if c in synonyms}
-        pieces += vocab.segment(segment, known, prefer=keys)
+        pieces += _headed(vocab.segment(segment, known, prefer=keys), synonyms)
     return pieces
+
+
+def _headed(
+    pieces: list[tuple[str, bool]], synonyms: Mapping[str, Sequence[str]]
+) -> list[tuple[str, bool]]:
+    """A head character left unknown after a plain word of the document makes one
+    unknown word with it (居住 证 → 居住证: a certificate the list does not have),
+    never a stray to drop. After filler or a synonym key (医保 卡) it stays apart."""
+    result: list[tuple[str, bool]] = []
+    for piece, known in pieces:
+        if (
+            not known and len(piece) == 1 and vocab.is_head(piece) and result
+            and result[-1][1] and len(result[-1][0]) >= 2
+            and not vocab.is_filler(result[-1][0]) and result[-1][0] not in synonyms
+        ):
+            result[-1] = (result[-1][0] + piece, False)
+        else:
+            result.append((piece, known))
+    return result
 
 
 def segmented(

@@ -70,6 +70,17 @@ GENERIC: frozenset[str] = frozenset(
 )
 
 
+# Characters that end a noun and make it another thing (居住 → 居住证, 服务 → 服务员,
+# 医疗 → 医疗费): left after a word of the document, such a character is not a stray
+# to drop, it names what the question is about. The question then asks about a
+# word the document does not have (居住证), not about the word it has (居住).
+HEADS: frozenset[str] = frozenset("证 卡 员 费 税 险 票 照 号 师 商 款".split())
+
+
+def is_head(char: str) -> bool:
+    return char in HEADS
+
+
 def is_filler(word: str) -> bool:
     return word in FILLER
 
