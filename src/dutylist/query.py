@@ -112,6 +112,12 @@ def search(
     if found is None and segmented is not None:
         if understand.sufficient(segmented, matched=True):  # not generic words only
             found, used = answer(segmented.parsed), segmented.parsed
+            if found and not understand.covered(segmented, words) and not _in_head(
+                found[0][0], used
+            ):
+                # Plain words of the list that no item is about, only mentioned in
+                # steps (身份证 among the copies to hand in): a near miss.
+                verdict = "partial"
     # 3. a typo or homophone of a word of the document
     if found is None:
         for fixed in understand.corrections(segmented or reading, words):
@@ -472,6 +478,11 @@ def _add_matches(
         hit = first_match(fields, words, pieces)
         if hit:
             row.matched_in, row.matched = hit
+
+
+def _in_head(row: DutyRow, parsed: ParsedQuery) -> bool:
+    """Whether a word of ``parsed`` is in the row's name or departments (not only its steps)."""
+    return first_match(_head_fields(row), parsed.words) is not None
 
 
 def _head_fields(row: DutyRow) -> list[tuple[str, str]]:
