@@ -87,11 +87,25 @@ def test_a_synonym_that_straddles_is_not_an_answer(conn) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize(
-    "typed", ["办理港澳通行证", "个人所得税", "驾照", "银行卡挂失", "网络游戏账号被封"]
+    "typed",
+    [
+        "办理港澳通行证", "个人所得税", "驾照", "银行卡挂失", "网络游戏账号被封",
+        "办理居住证", "餐馆服务员办健康证",  # 居住证, 健康证, 服务员: words the list lacks
+        "办身份证", "快递丢了找谁赔",  # 身份证, 快递: only mentioned in steps
+        "汽车保险理赔", "雅思考试报名",  # two plain words of one item, and a foreign word
+    ],
 )
 def test_out_of_scope_finds_no_answer(conn, typed: str) -> None:  # type: ignore[no-untyped-def]
     result = query.search(conn, typed, near=False)
     assert result.verdict != "found" and not result.rows
+
+
+def test_a_word_only_mentioned_in_steps_is_a_near_miss_unless_typed_alone(conn) -> None:  # type: ignore[no-untyped-def]
+    near = query.search(conn, "办身份证")
+    assert near.verdict == "partial" and near.partial and near.rows
+    assert all(row.matched_in != "name" for row in near.rows)
+    typed = query.search(conn, "身份证")  # the document's word, as typed: it is printed there
+    assert typed.verdict == "found" and typed.rows
 
 
 def test_near_misses_share_a_meaningful_word_only(conn) -> None:  # type: ignore[no-untyped-def]
@@ -113,6 +127,8 @@ def test_partial_ranking_puts_more_of_the_query_first(conn) -> None:  # type: ig
         ("孩子不上学了找谁", "B68"),
         ("儿子结婚了想分户怎么办", "C35"),
         ("老板拖欠工资不给怎么办", "B63"),  # plain words of the list, two in one item
+        ("村里有人偷偷杀羊卖肉有人管吗", "C22"),  # 卖肉 unknown, 杀羊 a synonym key
+        ("医保卡怎么报销看病的钱", "B64"),  # 卡 after a synonym key stays a stray
     ],
 )
 def test_spoken_questions(conn, question: str, wanted: str) -> None:  # type: ignore[no-untyped-def]

@@ -118,6 +118,42 @@ def test_unknown_runs_are_kept_and_stray_characters_dropped() -> None:
     assert texts(reading) == ["留手", "儿童"]
 
 
+@pytest.mark.parametrize(
+    "typed,word", [("办理人民证", "人民证"), ("申请政府员怎么办", "政府员"), ("我的儿童卡", "儿童卡")]
+)
+def test_a_head_character_after_a_plain_word_makes_an_unknown_word(typed: str, word: str) -> None:
+    # As 居住证 after 居住, 服务员 after 服务: the question is about a word the list lacks.
+    reading = understand.segmented(typed, SYNONYMS, WORDS_DB)
+    assert reading is not None and texts(reading) == [word]
+    assert reading.unknown == (word,) and reading.stray == 0
+
+
+def test_a_head_character_after_a_synonym_key_or_filler_stays_a_stray() -> None:
+    # 低保 is a synonym key: 低保证 is still about 低保; 我的证: 证 after filler says nothing.
+    reading = understand.segmented("低保证", SYNONYMS, WORDS_DB)
+    assert reading is not None and texts(reading) == ["低保"] and reading.stray == 1
+    assert understand.segmented("我的证", SYNONYMS, WORDS_DB) is None
+
+
+def test_the_people_around_the_asker_are_filler() -> None:
+    reading = understand.segmented("老板邻居儿子低保", SYNONYMS, WORDS_DB)
+    assert texts(reading) == ["低保"] and reading is not None and reading.unknown == ()
+
+
+def test_a_question_with_a_word_the_list_lacks_is_answered_only_by_a_covered_word() -> None:
+    plain = understand.Reading(ParsedQuery((Term("人民", ("人民",)), Term("政府", ("政府",)))))
+    keyed = understand.Reading(ParsedQuery((Term("低保", ("低保", "最低生活保障")),)))
+    foreign = understand.Reading(ParsedQuery(), unknown=("汽车",))
+    complete = understand.Reading(ParsedQuery())
+    # Two plain words in one item answer a question with nothing unknown ...
+    assert understand.answers(complete, plain, 2, WORDS_DB)
+    # ... but not one with a word the list does not have (汽车 of 汽车保险理赔).
+    assert not understand.answers(foreign, plain, 2, WORDS_DB)
+    assert understand.answers(foreign, keyed, 1, WORDS_DB)
+    # One unknown character (a stray) is not a word the list lacks.
+    assert understand.answers(understand.Reading(ParsedQuery(), unknown=("汽",)), plain, 2, WORDS_DB)
+
+
 def test_a_known_word_is_not_cut() -> None:
     assert understand.segmented("留守儿童", SYNONYMS, WORDS_DB) is None
 

@@ -142,7 +142,7 @@ def search(
         if fewer is not None and (near or plausible):
             found, best = _by_coverage(conn, fewer.parsed, where, params, limit)
             used = fewer.parsed
-            answers = plausible and (best >= 2 or understand.covered(fewer, words))
+            answers = plausible and understand.answers(segmented, fewer, best, words)
             verdict = "found" if answers else "partial"
     # 5. near misses: items sharing a meaningful word of the query
     if found is None and near:

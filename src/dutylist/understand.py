@@ -375,6 +375,27 @@ def covered(reading: Reading, words: Words) -> bool:
     )
 
 
+def vouched(reading: Reading) -> bool:
+    """Whether a term of the reading is a synonym key or a department's name: words
+    the list is known to be about, not only words it happens to print."""
+    return any(len(t.alternatives) > 1 or t.departments for t in reading.parsed.terms)
+
+
+def answers(whole: Reading, known: Reading, best: int, words: Words) -> bool:
+    """Whether items holding the ``known`` words of a question (``best``: most held by
+    one item) answer the ``whole`` of it.
+
+    A question with a word the list does not have, even after corrections (汽车 in
+    汽车保险理赔, 雅思 in 雅思考试报名), is about that word: plain words it shares with
+    an item, however many, are only near misses, unless the known part names what
+    the list is known to cover (a synonym key, a department). Without such a word,
+    two words in one item or a covered word answer.
+    """
+    if any(len(piece) >= 2 for piece in whole.unknown):
+        return vouched(known)
+    return best >= 2 or covered(known, words)
+
+
 def sufficient(reading: Reading, *, matched: bool = False) -> bool:
     """Whether the known words of a reading say more than what is left unknown.
 

@@ -43,6 +43,7 @@ WEIGHT_CATEGORY = 400_000
 
 # Words of a spoken question that carry no subject: they are cut out of a query
 # (segmented as words so that 怎么办 is one piece) and never make a near miss.
+# The people around the asker (老板, 邻居, 儿子) are context, not what is asked about.
 FILLER: frozenset[str] = frozenset(
     """
     我 我们 我家 咱 咱们 俺 你 你们 您 他 她 他们 自己 家 家里 想 想要 要 需要 想问 请问 问
@@ -55,6 +56,8 @@ FILLER: frozenset[str] = frozenset(
     经常 到处 一直 好几 几 好 都 还是 或者 而且 但是 可是 因为 所以 然后 这样 那样 这里 那里
     这儿 那儿 里 上 下 中 吃 做 说 看 找 拿 用 帮 帮忙 可 以 得了 行 行不行 对不对 管 处理 解决
     报给 联系 打电话 电话
+    老板 邻居 隔壁 儿子 爸 爸爸 妈 妈妈 父亲 母亲 老公 老婆 丈夫 妻子 媳妇 爷爷 奶奶 哥哥 姐姐
+    弟弟 妹妹 家人 亲戚 朋友 同事 同学 老乡 偷偷
     """.split()
 )
 
