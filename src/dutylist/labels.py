@@ -545,6 +545,11 @@ IMPORT_NOTE_WHY: Final = {
     "category": "事项类别已改，备注所说的印刷问题可能已更正",
     "gone": "该事项已不在清单中",
 }
+IMPORT_PREVIOUS_INVALID: Final = (
+    "以上是被替换的旧清单 {path} 的问题（import 要沿用其中的文号、部门简称与原名、备注）："
+    "请先改正它，或用 --previous 指定另一个旧清单（YAML 或数据库），或用 -o 写入新文件"
+)
+IMPORT_OUTPUT_IS_TEXT: Final = "输出文件 {path} 就是要导入的官方文本；请用 -o 指定另一个文件"
 NOTE_IMPORT_NEXT: Final = "下一步：dutylist validate {output}，确认后 dutylist build {output}"
 
 # ---------------------------------------------------------------- reading files
@@ -559,11 +564,12 @@ BROKEN_UTF8: Final = (
     "这一行有不是 UTF-8 的字节，而文件其余部分是 UTF-8（文件可能已损坏，或混入了别的编码的文字）；"
     "请在文本编辑器中改正这一行后重试"
 )
-NOT_TEXT: Final = "文件不是文本{guess}；请先另存为文本文件（.txt）后重试"
+NOT_TEXT: Final = "文件不是文本{guess}"
 NOT_TEXT_KINDS: Final = {
-    "pdf": "（是 PDF 文件）",
-    "office": "（是 Word、WPS 或 Excel 文件）",
-    "rtf": "（是 RTF 格式的文件）",
+    "pdf": "（是 PDF 文件）；请先把其中的文字导出为文本文件（.txt）",
+    "office": "（是 Word、WPS 或 Excel 文件）；请先“另存为”文本文件（.txt）",
+    "rtf": "（是 RTF 格式的文件）；请先“另存为”纯文本文件（.txt）",
+    "sqlite": "（是 SQLite 数据库，例如 dutylist build 生成的 .db 文件）；请指定文本文件",
 }
 YAML_PROBLEMS: Final = {
     "colon": "YAML 格式错误：此处不能出现冒号“: ”（值中含冒号时请给整个值加引号；"

@@ -109,7 +109,24 @@ def split_tables(raw: str) -> Tables:
     current: ListKind = "basic"
     for ln, kind in zip(lines, kinds, strict=True):
         if kind is False:
-            tables[current].append(ln)
+            _append(tables[current], ln)
         elif kind is not None and LIST_KINDS.index(kind) > LIST_KINDS.index(current):
             current = kind
     return tables
+
+
+# A step or heading number cut from its mark by a line or page break (``2`` / ``.对上报…``,
+# ``二`` / ``、…``): nothing else in the text puts a number alone on a line before a
+# line that starts with that mark.
+_CUT_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})$")
+_NUMBER_MARKS = {".", "、"}
+
+
+def _append(body: list[Line], ln: Line) -> None:
+    """Add a body line; a number cut from its mark is joined again, at the number's line."""
+    if body and ln.text[:1] in _NUMBER_MARKS and _CUT_NUMBER.match(body[-1].text):
+        mark_is_step = ln.text[0] != "、"
+        if mark_is_step == body[-1].text.isdigit():
+            body[-1] = Line(body[-1].no, body[-1].text + ln.text)
+            return
+    body.append(ln)

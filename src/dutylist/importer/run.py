@@ -44,6 +44,8 @@ def import_file(
     from dutylist.source import parse_catalog
 
     target = output if output is not None else _default_output()
+    if _same_file(text_path, target):
+        raise UsageError(labels.IMPORT_OUTPUT_IS_TEXT.format(path=target))
     shown = str(text_path)
     notes: list[str] = []
     text = read_text(text_path, notes)
@@ -68,6 +70,13 @@ def import_file(
                 labels.CANNOT_WRITE.format(path=target, reason=exc.strerror or exc)
             ) from None
     return ImportReport(shown, target, not same, old_label, old, catalog, result, notes)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _default_output() -> Path:
@@ -98,10 +107,10 @@ def _previous(
     from dutylist.revisions import load_side
 
     if explicit is not None:
-        return load_side(explicit, notes), str(explicit)
+        return _load_previous(explicit, notes), str(explicit)
     for candidate in (target, Path("data") / "duties.yaml"):
         if candidate.is_file():
-            return load_side(candidate, notes), str(candidate)
+            return _load_previous(candidate, notes), str(candidate)
     from dutylist.paths import locate_database
 
     choice = locate_database(db)
@@ -111,6 +120,18 @@ def _previous(
         except DutylistError:
             return None, None
     return None, None
+
+
+def _load_previous(path: Path, notes: list[str]) -> Catalog:
+    """The list being replaced; its problems say it is that list, not the new text."""
+    from dutylist.revisions import load_side
+
+    try:
+        return load_side(path, notes)
+    except SourceError as error:
+        raise SourceError(
+            [*error.problems, labels.IMPORT_PREVIOUS_INVALID.format(path=path)]
+        ) from None
 
 
 def catalog_data(catalog: Catalog) -> dict[str, Any]:

@@ -49,6 +49,7 @@ _SIGNATURES = (
     (b"PK\x03\x04", "office"),  # docx, xlsx, wps/et of recent versions (zip)
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office"),  # doc, xls, wps (OLE)
     (b"{\\rtf", "rtf"),
+    (b"SQLite format 3\x00", "sqlite"),
 )
 
 
