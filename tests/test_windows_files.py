@@ -82,6 +82,8 @@ def test_every_encoding_decodes_to_the_same_characters(encoding: str) -> None:
          labels.NOT_TEXT.format(guess=labels.NOT_TEXT_KINDS["office"])),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", 1,
          labels.NOT_TEXT.format(guess=labels.NOT_TEXT_KINDS["office"])),
+        (b"SQLite format 3\x00" + bytes(100), 1,
+         labels.NOT_TEXT.format(guess=labels.NOT_TEXT_KINDS["sqlite"])),
         # random bytes with NULs (a binary file)
         (bytes(range(256)) * 4, 1, labels.NOT_UTF8.format(guess="")),
     ],
