@@ -15,10 +15,10 @@ way (``controls``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, TypeAlias
 
 from dutylist import labels
 from dutylist.errors import EXIT_NOT_FOUND, EXIT_OK, note
@@ -46,17 +46,19 @@ def default_format(stream: TextIO | None = None) -> str:
 
 
 # ---------------------------------------------------------------- payloads
+# NamedTuples, not dataclasses: every command imports this module, and a frozen
+# dataclass costs about a millisecond to define at startup.
+
+_NO_DOCUMENT: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Searches:
+class Searches(NamedTuple):
     """Search results; ``batch`` (``--stdin``) adds the query to every record."""
 
     results: Sequence[SearchResult]
     batch: bool = False
 
 
-@dataclass
 class Batch:
     """``--stdin``: every input line answered in turn, written as soon as it is found.
 
@@ -67,13 +69,14 @@ class Batch:
     with the number of queries.
     """
 
-    lines: Iterable[tuple[int, SearchResult | None]]
-    queries: int = 0
-    found: int = 0
-    missing: int = 0
-    missing_named: list[tuple[int, str]] = field(default_factory=list)
-
     MISSING_NAMED = 10
+
+    def __init__(self, lines: Iterable[tuple[int, SearchResult | None]]) -> None:
+        self.lines = lines
+        self.queries = 0
+        self.found = 0
+        self.missing = 0
+        self.missing_named: list[tuple[int, str]] = []
 
     def __iter__(self) -> Iterator[tuple[int, SearchResult | None]]:
         for number, result in self.lines:
@@ -100,16 +103,14 @@ class Batch:
         return [line]
 
 
-@dataclass(frozen=True)
-class Rows:
+class Rows(NamedTuple):
     """Items of a filter, under a title (shown in a table only)."""
 
     rows: Sequence[DutyRow]
     title: str | None = None
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
     """Items per list of each category or department; ``key`` is category or department."""
 
     entries: Sequence[dict[str, Any]]
@@ -118,35 +119,30 @@ class Counts:
     """Items per list and in all, each item once (the 合计 row of a table)."""
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(NamedTuple):
     """One item in full; ``document`` (title, 文号, date: the database's metadata) heads a
     print sheet."""
 
     detail: DutyDetail
-    document: dict[str, str] = field(default_factory=dict)
+    document: Mapping[str, str] = _NO_DOCUMENT
 
 
-@dataclass(frozen=True)
-class Export:
+class Export(NamedTuple):
     """The whole list (``export``): the items of each list, and every item in full."""
 
     lists: Sequence[tuple[ListKind, Sequence[DutyRow]]]
     details: Sequence[DutyDetail]
 
 
-@dataclass(frozen=True)
-class Info:
+class Info(NamedTuple):
     data: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Diff:
+class Diff(NamedTuple):
     diff: CatalogDiff
 
 
-@dataclass(frozen=True)
-class Backups:
+class Backups(NamedTuple):
     """``restore --list``: the backups of ``target``, newest first, as records."""
 
     records: Sequence[dict[str, Any]]
@@ -156,14 +152,13 @@ class Backups:
 Payload: TypeAlias = "Searches | Batch | Rows | Counts | Detail | Export | Info | Diff | Backups"
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """What a command returns: the payload, how to write it, its exit code, notes after it."""
 
     payload: Payload
     fmt: str
     code: int = EXIT_OK
-    notes: Sequence[str] = field(default_factory=tuple)
+    notes: Sequence[str] = ()
     path: Path | None = None
     """Write to this file (``-o``) instead of stdout."""
 
