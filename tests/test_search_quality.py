@@ -30,6 +30,7 @@ def ids(result: query.SearchResult, n: int = 5) -> list[str]:
     [
         ("yangquan", "C19"), ("yang quan", "C19"), ("YANGQUAN", "C19"), ("yq", "C19"),
         ("dibao", "B28"), ("DiBao", "B28"), ("hukou", "C35"),
+        ("dibaoshenqing", "B28"), ("tudiliuzhuan", "B47"),  # several words' pinyin as one
     ],
 )
 def test_pinyin_and_initials(conn, typed: str, wanted: str) -> None:  # type: ignore[no-untyped-def]

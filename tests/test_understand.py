@@ -37,6 +37,9 @@ class FakeWords:
     def from_pinyin(self, keys: Sequence[str], limit: int = 5) -> list[str]:
         return [w for k in keys for w in PINYIN.get(k, [])][:limit]
 
+    def pinyin_known(self, keys: object) -> set[str]:
+        return {k for k in keys if k in PINYIN}  # type: ignore[attr-defined]
+
     def homophones(self, word: str) -> list[str]:
         keys = ["".join(READINGS.get(c, ["?"])[0] for c in word)]
         return [w for w in self.from_pinyin(keys) if w != word and len(w) == len(word)]
@@ -77,6 +80,21 @@ def test_latin_words_that_are_pinyin_stand_for_the_words(typed: str, first: str)
     (term,) = understand.exact(typed, SYNONYMS, WORDS_DB).parsed.terms
     assert first in term.alternatives
     assert term.text == typed.lower()
+
+
+@pytest.mark.parametrize("typed", ["dibaoyangquan", "DiBaoYangQuan", "liushouertongdibao"])
+def test_the_pinyin_of_several_words_typed_as_one_is_cut_into_them(typed: str) -> None:
+    terms = understand.exact(typed, SYNONYMS, WORDS_DB).parsed.terms
+    firsts = {term.alternatives[1] for term in terms}
+    assert len(terms) == 2 and firsts <= {"低保", "养犬", "留守儿童"}
+    assert "".join(t.text for t in terms) == typed.lower()
+
+
+@pytest.mark.parametrize("typed", ["dibaoyq", "dibaoxyz", "yangquanx"])
+def test_a_latin_word_is_cut_only_into_whole_keys_of_full_pinyin(typed: str) -> None:
+    # yq is the initials of 养犬, too short to be a part; xyz and x are no key at all.
+    (term,) = understand.exact(typed, SYNONYMS, WORDS_DB).parsed.terms
+    assert term.alternatives == (typed,)
 
 
 def test_latin_words_that_are_not_pinyin_stay_as_they_are() -> None:

@@ -41,6 +41,7 @@ class Lexicon:
         self.available = names == set(VOCAB_TABLES)
         self._weights: dict[str, int] = {}  # known words (0 = looked up, not a word)
         self._pinyin: dict[str, tuple[str, ...]] = {}
+        self._keys: dict[str, bool] = {}  # pinyin keys looked up (True = some word's key)
         self._readings: dict[str, tuple[str, ...]] = {}
         self._departments: dict[str, tuple[str, ...]] = {}
         self._shapes: dict[str, list[str]] | None = None  # word with one character blanked
@@ -104,6 +105,22 @@ class Lexicon:
             ).fetchall()
             self._pinyin[cache_key] = tuple(row[0] for row in rows)
         return list(self._pinyin[cache_key])
+
+    def pinyin_known(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` are the full pinyin or initials of some word (one query)."""
+        wanted = set(keys)
+        missing = [k for k in wanted if k not in self._keys]
+        if missing and self.available:
+            for start in range(0, len(missing), _CHUNK):
+                chunk = missing[start : start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                for (key,) in self.conn.execute(
+                    f"SELECT DISTINCT key FROM pinyin_keys WHERE key IN ({marks})", chunk
+                ):
+                    self._keys[key] = True
+        for key in missing:
+            self._keys.setdefault(key, False)
+        return {k for k in wanted if self._keys[k]}
 
     def readings(self, text: str) -> list[list[str]]:
         """The readings of each character of ``text`` (empty list: unknown character)."""

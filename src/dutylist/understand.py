@@ -22,7 +22,7 @@ nothing that answers it:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from dutylist import vocab
@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # a Protocol class costs import time on every search
         def known(self, candidates: Sequence[str] | set[str]) -> set[str]: ...
 
         def from_pinyin(self, keys: Sequence[str], limit: int = 5) -> list[str]: ...
+
+        def pinyin_known(self, keys: Iterable[str]) -> set[str]: ...
 
         def homophones(self, word: str) -> list[str]: ...
 
@@ -128,12 +130,55 @@ def _pinyin_terms(
                 term = _term(key, synonyms, departments, found)
                 terms.append(term._replace(text=" ".join(tokens[i:j])))
                 break
-            if j == i + 1:  # not pinyin of anything: the Latin word itself (APP)
-                terms.append(_term(tokens[i], synonyms, departments))
+            if j == i + 1:
+                # Several words' pinyin typed as one (dibaoshenqing): each word a term,
+                # as if typed apart; else the Latin word itself (APP).
+                parts = _pinyin_parts(tokens[i], words)
+                for part in parts or [tokens[i]]:
+                    found = words.from_pinyin([part], limit=MAX_PINYIN_WORDS) if parts else []
+                    terms.append(_term(part, synonyms, departments, found))
                 break
             j -= 1
         i = j
     return terms
+
+
+MIN_PINYIN_PART = 4
+"""A Latin word is cut into the pinyin of several words only in parts this long or longer
+(full pinyin of a two-character word; shorter parts would be initials, too easily met)."""
+
+MAX_PINYIN_PART = 24
+
+
+def _pinyin_parts(token: str, words: Words) -> list[str] | None:
+    """``token`` cut into the fewest full pinyin keys of words of the document, or None.
+
+    dibaoshenqing → dibao, shenqing. One lookup for every candidate part; the cut with
+    the fewest parts wins, and among those the one with the longest first part.
+    """
+    size = len(token)
+    if size < 2 * MIN_PINYIN_PART:
+        return None
+    candidates = {
+        token[i:j]
+        for i in range(size)
+        for j in range(i + MIN_PINYIN_PART, min(size, i + MAX_PINYIN_PART) + 1)
+        if (i, j) != (0, size)
+    }
+    keys = words.pinyin_known(candidates)
+    if not keys:
+        return None
+    # best[i]: the fewest parts covering token[i:] (parts, then longest first part first).
+    best: list[list[str] | None] = [None] * (size + 1)
+    best[size] = []
+    for i in range(size - 1, -1, -1):
+        for j in range(min(size, i + MAX_PINYIN_PART), i + MIN_PINYIN_PART - 1, -1):
+            rest = best[j]
+            if rest is not None and token[i:j] in keys:
+                if best[i] is None or len(rest) + 1 < len(best[i] or ()):
+                    best[i] = [token[i:j], *rest]
+    parts = best[0]
+    return parts if parts and len(parts) > 1 else None
 
 
 def exact(
