@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dutylist import pinyin, query, source
+from dutylist import pinyin, query, source, vocab
 from dutylist.textsearch import normalize
 
 from .conftest import REAL_SYNONYMS
@@ -31,6 +31,7 @@ def ids(result: query.SearchResult, n: int = 5) -> list[str]:
         ("yangquan", "C19"), ("yang quan", "C19"), ("YANGQUAN", "C19"), ("yq", "C19"),
         ("dibao", "B28"), ("DiBao", "B28"), ("hukou", "C35"),
         ("dibaoshenqing", "B28"), ("tudiliuzhuan", "B47"),  # several words' pinyin as one
+        ("gongzufang", "C69"), ("gzf", "C69"),  # 公租房, a word jieba's dictionary lacks
     ],
 )
 def test_pinyin_and_initials(conn, typed: str, wanted: str) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +46,10 @@ def test_latin_words_of_the_document_still_work(conn, typed: str) -> None:  # ty
     assert all(typed.lower() in normalize(r.matched or "") for r in result.rows[:3])
 
 
-@pytest.mark.parametrize("typed,fixed,wanted", [("养拳", "养犬", "C19"), ("留手儿童", "留守儿童", "B35")])
+@pytest.mark.parametrize(
+    "typed,fixed,wanted",
+    [("养拳", "养犬", "C19"), ("留手儿童", "留守儿童", "B35"), ("公租防", "公租房", "C69")],
+)
 def test_a_typo_gets_a_suggestion_and_its_results(conn, typed, fixed, wanted) -> None:  # type: ignore[no-untyped-def]
     result = query.search(conn, typed)
     assert result.suggestion == fixed
@@ -169,7 +173,18 @@ def test_vocabulary_has_departments_synonyms_and_their_keys(catalog_2024) -> Non
     assert {"低保", "狗", "人民", "政府"} <= set(words)
     keys = {(k, w) for k, w, _ in tables.pinyin_keys}
     assert ("dibao", "低保") in keys and ("db", "低保") in keys and ("gou", "狗") in keys
+    # A word of an item's name that jieba's dictionary cuts (公 | 租房) is a word too.
+    assert "公租房" in words and ("gongzufang", "公租房") in keys
     assert dict(tables.char_pinyin)["拳"] == "quan"
+
+
+def test_a_stranded_character_and_its_word_make_a_word_of_a_name_only() -> None:
+    texts = ["公租房申请", "做好公租房的日常管理", "的日常", "负责公租房的分配"]
+    words = vocab.extract(texts, names={"公租房申请"})
+    assert "公租房" in words and "租房" in words
+    assert not {w for w in words if "的" in w}  # 的 stands alone with many words
+    assert "公租房" not in vocab.extract(texts)  # printed in no item's name
+    assert "公租房" not in vocab.extract(texts[:1], names={"公租房申请"})  # met only once
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,8 @@ def vocabulary_tables(
         for duty in sample
         for text in (duty.name, *duty.departments, *duty.body_texts())
     )
-    words = vocab.extract((normalize(t) for t in texts), seeds=seeds)
+    names = {normalize(duty.name) for duty in sample}
+    words = vocab.extract((normalize(t) for t in texts), seeds=seeds, names=names)
     for name in {duty.name for duty in sample}:
         name = "".join(segments(name))
         if 2 <= len(name) <= MAX_NAME_WORD and not name.isascii():

@@ -98,15 +98,21 @@ def extract(
     *,
     seeds: Mapping[str, int] | None = None,
     sample_chars: int = SAMPLE_CHARS,
+    names: Collection[str] = (),
 ) -> dict[str, int]:
     """Words of the document with a weight (higher = more important). Build time only.
 
     The distinct ``texts`` (names, departments, steps; up to ``sample_chars``
-    characters) are cut into words by jieba's dictionary segmentation (no
-    guessing of unknown words). The ``seeds`` (departments, synonyms,
-    categories) are words with at least their own weight, and so are their
-    parts. A word's weight is its number of occurrences. Only words of two or
-    more characters are kept, and seeds.
+    characters) are cut into words by jieba's dictionary segmentation. The
+    ``seeds`` (departments, synonyms, categories) are words with at least their
+    own weight, and so are their parts. A word's weight is its number of
+    occurrences. Only words of two or more characters are kept, and seeds.
+
+    Words of the list that jieba's dictionary does not have come out as a word
+    and a stranded character (公 | 租房). Such a pair is a word too when it
+    occurs at least twice, holds at least half of the character's stranded
+    occurrences (so 的 | 日常 never is) and is printed in an item's name
+    (``names``: what the items are about): 公租房, 名录库.
     """
     import re
 
@@ -115,6 +121,8 @@ def extract(
     # Runs of characters that are neither ASCII nor punctuation (as textsearch.segments).
     runs = re.compile(r"[^\W0-9A-Za-z_]+")
     counts: Counter[str] = Counter()
+    stranded: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()  # (pair, its stranded character)
     seen: set[str] = set()
     budget = sample_chars
     for text in texts:
@@ -125,8 +133,13 @@ def extract(
         seen.add(text)
         budget -= len(text)
         for run in runs.findall(text):
-            counts.update(w for w in tokenizer.cut(run, HMM=True) if len(w) >= MIN_WORD)
+            cut = list(tokenizer.cut(run, HMM=True))
+            counts.update(w for w in cut if len(w) >= MIN_WORD)
+            _stranded_pairs(cut, stranded, pairs)
     words = dict(counts)
+    for (pair, char), count in pairs.items():
+        if count >= 2 and 2 * count >= stranded[char] and any(pair in name for name in names):
+            words[pair] = max(words.get(pair, 0), count)
     for word, weight in seeds.items():
         words[word] = max(words.get(word, 0), weight)
         # The parts of a seed are words too (拖欠 and 工资 of 拖欠农民工工资).
@@ -136,6 +149,20 @@ def extract(
     return words
 
 
+
+
+def _stranded_pairs(
+    cut: list[str], stranded: Counter[str], pairs: Counter[tuple[str, str]]
+) -> None:
+    """Count the single characters of a cut and each with the word before or after it."""
+    for index, piece in enumerate(cut):
+        if len(piece) != 1:
+            continue
+        stranded[piece] += 1
+        if index > 0 and 2 <= len(cut[index - 1]) <= 3:
+            pairs[(cut[index - 1] + piece, piece)] += 1
+        if index + 1 < len(cut) and 2 <= len(cut[index + 1]) <= 3:
+            pairs[(piece + cut[index + 1], piece)] += 1
 
 
 def _jieba_tokenizer() -> Any:
