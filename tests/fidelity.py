@@ -11,6 +11,7 @@ tests write themselves (test_import_editions).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 KINDS = ("basic", "coordinated", "withdrawn")
@@ -32,6 +33,19 @@ KEY_ORDER = {
 BLOCK_KEYS = ["heading", "department", "numbered", "steps"]
 
 
+def read_source(path: Path) -> str:
+    """An official text file as a clerk may have saved it (UTF-8, UTF-16 with a BOM,
+    GBK/GB18030), decoded the way dutylist reads it, line ends as written."""
+    from dutylist.source.text import decode
+
+    return decode(path.read_bytes()).text
+
+
+def text_lines(text: str) -> list[str]:
+    """Lines as an editor counts them: CRLF, LF or a lone CR end a line."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -46,7 +60,7 @@ def _strip_artefacts(chunk: list[str]) -> str:
 
 def raw_segments(source_text: str) -> dict[str, str]:
     """Item id -> raw source text (whitespace, page headers and footers removed)."""
-    lines = source_text.split("\n")
+    lines = text_lines(source_text)
     coord = next(i for i, s in enumerate(lines) if squash(s) == "对应上级")
     withdrawn = next(i for i, s in enumerate(lines) if "承接部门及工作方式" in s)
     tables = {
@@ -72,7 +86,7 @@ def raw_segments(source_text: str) -> dict[str, str]:
 
 def whole_text(source_text: str) -> str:
     """Every non-artefact character of the text, squashed."""
-    return _strip_artefacts(source_text.split("\n"))
+    return _strip_artefacts(text_lines(source_text))
 
 
 def blocks_text(blocks: list[dict[str, Any]]) -> str:
@@ -187,12 +201,11 @@ def real_counts() -> dict[str, int]:
     For tests of the real data that need its counts: they come from the text,
     so a new edition in data/ keeps such tests true.
     """
-    from pathlib import Path
 
     import yaml
 
     root = Path(__file__).resolve().parents[1]
     data = yaml.safe_load((root / "data" / "duties.yaml").read_text(encoding="utf-8"))
-    text = (root / data["document"]["source"]).read_text(encoding="utf-8")
+    text = read_source(root / data["document"]["source"])
     ids = raw_segments(text)
     return {kind: sum(1 for i in ids if i[0] == LETTERS[kind]) for kind in KINDS}

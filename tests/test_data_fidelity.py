@@ -30,7 +30,7 @@ ITEM_IDS = list(fidelity.items_by_id(DATA))
 
 @pytest.fixture(scope="module")
 def source_text() -> str:
-    return SOURCE.read_text(encoding="utf-8")
+    return fidelity.read_source(SOURCE)  # saved as UTF-8, GBK or UTF-16: read as import reads
 
 
 @pytest.fixture(scope="module")

@@ -248,6 +248,10 @@ def test_gbk_yaml_and_utf16_synonyms_build_the_same_database(
     (utf8 / "synonyms.yaml").write_bytes(REAL_SYNONYMS.read_bytes())
     crlf = REAL_YAML.read_text(encoding="utf-8").replace("\n", "\r\n")
     (windows / "duties.yaml").write_bytes(crlf.encode("gbk"))
+    cr = REAL_YAML.read_text(encoding="utf-8").replace("\n", "\r")  # lines over 10,000 if
+    (checkout / "cr.yaml").write_bytes(cr.encode("utf-8"))  # not counted as lines
+    assert _main(monkeypatch, "validate", "cr.yaml", "--db", "utf8.db") == 0
+    capsys.readouterr()
     synonyms = REAL_SYNONYMS.read_text(encoding="utf-8")
     (windows / "synonyms.yaml").write_bytes(ENCODINGS["UTF-16 LE with BOM (Notepad Unicode)"](
         synonyms))

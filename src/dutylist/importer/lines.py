@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dutylist.ids import LIST_KINDS, ListKind
+from dutylist.source.text import LINE_BREAK
 
 __all__ = ["Line", "Tables", "split_tables", "squash"]
 
@@ -32,7 +33,7 @@ _SPACES = re.compile(r"\s+")
 # Line ends as editors count them (Windows, Unix, old Mac), so ``file:line`` is the line a
 # clerk finds in Notepad or WPS. Not str.splitlines(): it also breaks at a form feed (which
 # pdftotext writes at every page break), \x1c-\x1e, \x85 and U+2028/9, shifting the numbers.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = LINE_BREAK
 
 # Page footers and page numbers, matched on the squashed line.
 _FOOTER_RES = (

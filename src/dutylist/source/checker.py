@@ -21,8 +21,8 @@ import yaml
 from dutylist import labels
 from dutylist.controls import controls_in, has_surrogate, visible_line
 from dutylist.errors import SourceError
+from dutylist.source.text import LINE_BREAK, read_file, yaml_problem
 from dutylist.source.text import MAX_SOURCE_BYTES as MAX_SOURCE_BYTES
-from dutylist.source.text import read_file, yaml_problem
 
 MAX_LINE_CHARS = 10_000
 """Longest line of a YAML file (the real list's longest is under 500 characters)."""
@@ -164,7 +164,7 @@ def read(path: str | os.PathLike[str], notes: list[str] | None = None) -> tuple[
     :func:`source.text.read_file`; the note saying it was not UTF-8 goes to ``notes``."""
     decoded, shown = read_file(path, notes=notes)
     text = decoded.text
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(LINE_BREAK.split(text), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise SourceError([labels.YAML_LINE_TOO_LONG.format(
                 path=shown, line=number, chars=len(line), limit=MAX_LINE_CHARS)])

@@ -126,6 +126,9 @@ def _mostly_utf8(raw: bytes) -> bool:
     return wide > bad
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Line ends as editors (and YAML) count them: Windows, Unix, old Mac."""
+
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
 """Largest file read (the real list is about 160 KB, its official text about 120 KB)."""
 
