@@ -314,10 +314,14 @@ def _without_first_department(text: str) -> str:
         pytest.param(lambda t: "", True, id="empty"),
         pytest.param(lambda t: "\n \u3000\t\r\n", True, id="only spaces"),
         pytest.param(lambda t: t[: len(t) // 2], False, id="cut in half"),
+        pytest.param(lambda t: re.sub(r"(?m)^(1 \S+)$", "\\1\n" + "长" * 20_000, t, count=1),
+                     True, id="an item of 20,000 characters"),
+        pytest.param(lambda t: "说" * 200_000 + "\n" + t, True, id="a line of 200,000 characters"),
     ],
 )
 def test_a_text_that_cannot_be_placed_leaves_the_list_and_database_alone(
     edit: Callable[[str], str], must_refuse: bool, run: Callable[..., Run], checkout: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
     yaml_before = (checkout / "data" / "duties.yaml").read_bytes()
     db_before = (checkout / "duties.db").read_bytes()
@@ -329,6 +333,8 @@ def test_a_text_that_cannot_be_placed_leaves_the_list_and_database_alone(
         return
     assert result.code == 2, result.err
     assert re.search(r"data/source/edition\.txt:\d+: ", result.err), result.err
+    assert len(result.err) < 1000  # text quoted back is cut short
+    assert "过长" in result.err or "20,000" not in request.node.callspec.id
     assert (checkout / "data" / "duties.yaml").read_bytes() == yaml_before
     assert (checkout / "duties.db").read_bytes() == db_before
 

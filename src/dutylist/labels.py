@@ -523,6 +523,7 @@ IMPORT_MESSAGES: Final = {
     "empty_block": "{where}：{side}中的小标题或部门引导行后没有内容",
     "township_missing": "{where}：找不到乡镇配合职责的开头（编号未从 1. 重新开始，也没有独立段落）",
     "too_many_columns": "{where}：第一行的栏目过多：{text!r}",
+    "too_long": "{where}：一段文字过长（{chars} 个字符，上限 {limit}），不像官方清单的内容",
 }
 """What the importer says about a line of the official text it cannot place (``文件:行号: …``)."""
 

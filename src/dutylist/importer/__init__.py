@@ -13,14 +13,14 @@ naming the source line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 from dutylist import labels
 from dutylist.errors import SourceError
-from dutylist.ids import LIST_KINDS
+from dutylist.ids import LIST_KINDS, make_id
 from dutylist.importer.carry import Carried, build_departments, carry_notes, previous_lists
 from dutylist.importer.dump import dump
 from dutylist.importer.lines import Line, split_tables
@@ -32,6 +32,7 @@ from dutylist.importer.parse import (
     split_items,
 )
 from dutylist.importer.problems import TABLE_NAMES, ImportTextError, problem
+from dutylist.source.checker import MAX_LINE_CHARS
 from dutylist.source.text import read_file
 
 __all__ = [
@@ -50,6 +51,9 @@ DEFAULT_LIST_TITLES = {
     "withdrawn": "上级部门收回事项清单",
 }
 REVISION_FIELDS = ("doc_number", "date", "version")
+MAX_TEXT_CHARS = MAX_LINE_CHARS - 1000
+"""Longest name or step imported: its YAML line (indented, quoted, escaped) must stay
+within what ``validate`` and ``build`` read (the real list's longest is under 500)."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,14 @@ def import_text(
             )
         width = column_width(lines)
         chunks = split_items(kind, lines, vocab, fail)
-        lists[kind] = [
-            PARSERS[kind](seq, chunk, vocab, fail, width)
-            for seq, chunk in enumerate(chunks, start=1)
-        ]
+        lists[kind] = []
+        for seq, chunk in enumerate(chunks, start=1):
+            item = PARSERS[kind](seq, chunk, vocab, fail, width)
+            longest = max(map(len, _texts(item)))
+            if longest > MAX_TEXT_CHARS:
+                fail(chunk[0], "too_long", where=make_id(kind, seq), chars=longest,
+                     limit=MAX_TEXT_CHARS)
+            lists[kind].append(item)
     carried = Carried()
     carry_notes(lists, old_lists, carried)
     departments = build_departments(lists, previous, county, carried)
@@ -149,6 +157,18 @@ def import_text(
         },
     }
     return ImportResult(data=data, yaml=dump(data), carried=carried)
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Every string in an item (name, category, departments, headings, steps)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
 
 
 def _document(

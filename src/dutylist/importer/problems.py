@@ -9,6 +9,7 @@ from __future__ import annotations
 from dutylist.errors import SourceError
 from dutylist.labels import IMPORT_MESSAGES as MESSAGES
 from dutylist.labels import IMPORT_TABLE_NAMES as TABLE_NAMES
+from dutylist.labels import shorten
 
 __all__ = ["MESSAGES", "TABLE_NAMES", "ImportTextError", "problem"]
 
@@ -16,5 +17,10 @@ class ImportTextError(SourceError):
     """The official text could not be read or placed; ``problems`` name the source lines."""
 
 
+ECHO_CHARS = 60
+"""Text of the source quoted back in a message is cut to this many characters."""
+
+
 def problem(path: str, line: int, key: str, **fields: object) -> str:
-    return f"{path}:{line}: {MESSAGES[key].format(**fields)}"
+    cut = {k: shorten(v, ECHO_CHARS) if isinstance(v, str) else v for k, v in fields.items()}
+    return f"{path}:{line}: {MESSAGES[key].format(**cut)}"

@@ -42,6 +42,7 @@ def import_file(
     db: str | None = None,
 ) -> ImportReport:
     from dutylist.source import parse_catalog
+    from dutylist.source.checker import check_lines
 
     target = output if output is not None else _default_output()
     if _same_file(text_path, target):
@@ -58,6 +59,7 @@ def import_file(
         revision=revision,
     )
     try:
+        check_lines(result.yaml, str(target))
         catalog = parse_catalog(result.yaml, str(target))
     except SourceError as error:  # a bug of the importer, never silently written
         raise SourceError([labels.IMPORT_INVALID.format(problems=error)]) from None

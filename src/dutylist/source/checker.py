@@ -163,12 +163,16 @@ def read(path: str | os.PathLike[str], notes: list[str] | None = None) -> tuple[
     """(text, path as shown in messages) of a regular file within the limits, decoded by
     :func:`source.text.read_file`; the note saying it was not UTF-8 goes to ``notes``."""
     decoded, shown = read_file(path, notes=notes)
-    text = decoded.text
+    check_lines(decoded.text, shown)
+    return decoded.text, shown
+
+
+def check_lines(text: str, shown: str) -> None:
+    """SourceError for the first line longer than MAX_LINE_CHARS."""
     for number, line in enumerate(LINE_BREAK.split(text), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise SourceError([labels.YAML_LINE_TOO_LONG.format(
                 path=shown, line=number, chars=len(line), limit=MAX_LINE_CHARS)])
-    return text, shown
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
