@@ -142,6 +142,47 @@ def test_stdin_batch_never_writes_raw_controls_from_the_queries(
         assert set(echoed) == {query.strip() for query in queries}  # NEL is white space
 
 
+@pytest.mark.parametrize("fmt", ["text", "html"])
+@pytest.mark.parametrize("item", ["B1", "C2", "W1"])
+def test_print_sheets_never_write_raw_controls(
+    cli: Cli, hostile_db: Path, item: str, fmt: str
+) -> None:
+    """The 办事指引 page and the text for a chat are read by people: a bidi override would
+    reorder a printed line, an OSC 8 sequence make a link on a terminal."""
+    result = cli("show-steps", item, "--format", fmt, db=hostile_db)
+    assert result.exit_code == 0, result.output
+    assert not RAW_CONTROL.findall(result.stdout)
+    assert "\\x1b" in result.stdout or "\\u202e" in result.stdout or "\\x9b" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("export", "all.xlsx"), ("export", "all.csv"), ("filter-by-category", "-o", "c.csv"),
+     ("search", "低保", "-o", "s.xlsx"), ("show-steps", "B1", "-o", "b1.html"),
+     ("show-steps", "C2", "-o", "c2.txt")],
+    ids=" ".join,
+)
+def test_files_for_people_hold_no_raw_controls(
+    cli: Cli, hostile_db: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    target = tmp_path / args[-1]
+    result = cli(*args[:-1], str(target), db=hostile_db)
+    assert result.exit_code == 0, result.output
+    if target.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(target)
+        text = "\n".join(
+            str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+            for value in row if value is not None
+        )
+        book.close()
+    else:
+        text = target.read_text(encoding="utf-8-sig")
+    assert not RAW_CONTROL.findall(text.replace("\r\n", "\n"))
+    assert "\\x1b" in text  # shown, not dropped
+
+
 def test_json_keeps_the_data_exact(cli: Cli, hostile_db: Path) -> None:
     import yaml
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from dutylist import labels
+from dutylist.controls import visible
 from dutylist.errors import UsageError
 from dutylist.render import Counts, Detail, Export, Info, Payload, Rows, Searches
 from dutylist.textio import display_width
@@ -260,8 +261,14 @@ def write_excel_csv(sheet: Sheet, out: IO[bytes]) -> None:
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(sheet.headers)
-    writer.writerows(sheet.rows)
+    writer.writerows([_shown(value) for value in row] for row in sheet.rows)
     out.write(text.getvalue().encode("utf-8-sig"))
+
+
+def _shown(value: str | int) -> str | int:
+    """A cell as people read it: control characters written as escapes (``\\x1b``), as in
+    a table; a bidi override would reorder the line, ESC is nothing to print."""
+    return value if isinstance(value, int) else visible(value)
 
 
 MAX_COLUMN_WIDTH = 60
@@ -301,7 +308,7 @@ def write_xlsx(tables: Sequence[Sheet], out: IO[bytes]) -> None:
                 if isinstance(value, int):
                     sheet.write_number(row_number, column, value, body)
                 else:
-                    sheet.write_string(row_number, column, value, body)
+                    sheet.write_string(row_number, column, _shown(value), body)
         sheet.freeze_panes(1, 0)
         if table.rows:
             sheet.autofilter(0, 0, len(table.rows), len(table.headers) - 1)

@@ -9,10 +9,11 @@ WeChat or an OA document. Standard library only.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from html import escape
+from html import escape as _html_escape
 from typing import TYPE_CHECKING
 
 from dutylist import labels
+from dutylist.controls import visible
 
 if TYPE_CHECKING:
     from dutylist.query import BlockView, DutyDetail
@@ -72,6 +73,12 @@ def document_lines(document: Mapping[str, str]) -> list[str]:
 # ---------------------------------------------------------------- plain text
 
 
+def escape(text: str) -> str:
+    """Data as HTML text: markup characters escaped, control characters shown as escapes
+    (a bidi override would reorder the printed line, ESC is no character to print)."""
+    return _html_escape(visible(text))
+
+
 def plain_text(detail: DutyDetail) -> str:
     """The item as plain text: facts, then each side's steps, numbered as printed."""
     out = [f"{label}：{value}" for label, value in _facts(detail)]
@@ -81,7 +88,8 @@ def plain_text(detail: DutyDetail) -> str:
         out += ["", f"{title}："]
         for _kind, number, text in _lines(blocks):
             out.append(f"{number} {text}" if number else text)
-    return "\n".join(out) + "\n"
+    # Pasted into a chat or printed to a terminal: control characters as escapes.
+    return "\n".join(visible(line) for line in out) + "\n"
 
 
 # ---------------------------------------------------------------- HTML
