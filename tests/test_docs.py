@@ -187,6 +187,27 @@ def test_readme_fts_sql_example_runs(db_2024: Path) -> None:
     assert len(found) == min(5, len(expected))
 
 
+def test_readme_chars_sql_example_runs(db_2024: Path) -> None:
+    """The README's SQL over chars_fts finds items that dutylist search finds for 犬."""
+    import sqlite3
+
+    from dutylist import query, textsearch
+
+    section = README.split("### The full-text index, from SQL", 1)[1]
+    block = re.findall(r"```sql\n(.*?)```", section, re.S)[1]
+    conn = sqlite3.connect(f"{db_2024.as_uri()}?mode=ro", uri=True)
+    try:
+        found = [row[0] for row in conn.execute(block)]
+    finally:
+        conn.close()
+    term = textsearch.parse_query("犬", {}).terms[0]
+    (option,) = textsearch.term_options(term, ("name_bi", "dept_bi", "body_bi"))
+    assert f"'{option.chars[1:-1]}'" in block  # the expression dutylist builds
+    with contextlib.closing(query.connect(db_2024)) as dutylist_conn:
+        expected = query.search(dutylist_conn, "犬", limit=None, synonyms={}).rows
+    assert found and set(found) <= {row.id for row in expected}
+
+
 def test_readme_is_right_that_sqlite_utils_finds_no_fts_table(db_2024: Path) -> None:
     import sqlite_utils
 

@@ -30,9 +30,9 @@ def test_schema_and_metadata(mini_db: Path) -> None:
 def check_schema_and_metadata(conn: sqlite3.Connection) -> None:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"metadata", "duties", "departments", "department_aliases", "duty_departments",
-            "blocks", "steps", "synonyms", "duties_fts"} <= tables
+            "blocks", "steps", "synonyms", "duties_fts", "names_fts", "chars_fts"} <= tables
     meta = dict(conn.execute("SELECT key, value FROM metadata"))
-    assert meta["schema_version"] == SCHEMA_VERSION == "4"
+    assert meta["schema_version"] == SCHEMA_VERSION == "5"
     assert meta["count_basic"] == "2" and meta["count_coordinated"] == "2"
     assert meta["count_withdrawn"] == "1"
     assert meta["source_sha256"] == sha256_file(MINI_YAML)

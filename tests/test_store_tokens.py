@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dutylist.store.schema import TABLES_SQL
-from dutylist.textsearch import index_streams
+from dutylist.textsearch import char_stream, index_streams
 
 TEXT = st.text(
     alphabet=st.one_of(
@@ -38,6 +38,8 @@ def _terms(tokenizer: str, streams: list[str]) -> list[tuple[str, int, int]]:
 @given(texts=st.lists(TEXT, min_size=1, max_size=5))
 def test_ascii_splits_streams_into_the_tokens_textsearch_made(texts: list[str]) -> None:
     streams = [stream for text in texts for stream in index_streams(text)]
+    unigrams = streams[1::2]
+    streams.append(char_stream(unigrams[0], " ".join(unigrams[1:2]), " ".join(unigrams[2:])))
     terms = _terms("ascii", streams)
     assert terms == _terms("unicode61 remove_diacritics 0", streams)
     made = [(token, doc) for doc, stream in enumerate(streams, 1) for token in stream.split()]
@@ -45,4 +47,4 @@ def test_ascii_splits_streams_into_the_tokens_textsearch_made(texts: list[str]) 
 
 
 def test_the_schema_uses_the_ascii_tokenizer() -> None:
-    assert TABLES_SQL.count("tokenize='ascii'") == 2
+    assert TABLES_SQL.count("tokenize='ascii'") == 3

@@ -8,16 +8,20 @@ from contextlib import closing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dutylist import rowsets
 from dutylist.textsearch import (
+    Option,
     bigrams,
+    char_stream,
     find_spans,
+    has_chars,
     index_streams,
     match_all,
-    match_any,
     normalize,
     parse_query,
     segments,
     snippet,
+    term_options,
 )
 
 COLUMNS = ("name_bi", "dept_bi", "body_bi")
@@ -66,16 +70,29 @@ def test_match_all_quotes_every_token() -> None:
     expression = match_all(parse_query('低保" OR 1=1'), COLUMNS)
     assert '"低保"' in expression
     assert '"or"*' in expression  # user text is a token, never FTS5 syntax
-    assert "{name_uni dept_uni body_uni}" not in expression
 
 
-def test_single_character_uses_unigram_columns() -> None:
-    assert match_all(parse_query("犬"), COLUMNS) == '({name_uni dept_uni body_uni} : "犬")'
+def test_char_stream_tags_each_fields_distinct_characters() -> None:
+    name, dept, body = (index_streams(text)[1] for text in ("养犬", "公安局", "犬只、犬只"))
+    assert char_stream(name, dept, body).split() == [
+        "n养", "n犬", "d公", "d安", "d局", "b犬", "b只",
+    ]
 
 
-def test_match_any_lists_pieces_for_the_fallback() -> None:
-    expression = match_any(parse_query("打疫苗"), COLUMNS)
-    assert '"打疫"' in expression and '"疫苗"' in expression and " OR " in expression
+def test_single_character_is_looked_up_in_the_characters_table() -> None:
+    parsed = parse_query("犬")
+    assert has_chars(parsed) and not has_chars(parse_query("养犬"))
+    assert term_options(parsed.terms[0], COLUMNS) == (Option("", '("n犬" OR "d犬" OR "b犬")'),)
+    assert term_options(parsed.terms[0], ("name_bi",)) == (Option("", '"n犬"'),)
+
+
+def test_a_synonym_term_mixes_characters_and_words() -> None:
+    term = parse_query("狗", {"狗": ["犬只"]}).terms[0]
+    assert term_options(term, ("name_bi",)) == (
+        Option("", '"n狗"'), Option('{name_bi} : ("犬只")', ""),
+    )
+    latin = parse_query("犬a").terms[0]
+    assert term_options(latin, ("name_bi",)) == (Option('{name_bi} : "a"*', '"n犬"'),)
 
 
 def test_find_spans_ignores_width_and_case() -> None:
@@ -94,36 +111,63 @@ def test_snippet_keeps_the_match_and_marks_cuts() -> None:
 
 
 def _fts() -> sqlite3.Connection:
+    """duties_fts and chars_fts as the build makes them, one row each for two texts."""
     conn = sqlite3.connect(":memory:")
     conn.execute(
-        "CREATE VIRTUAL TABLE t USING fts5(name_bi, name_uni, dept_bi, dept_uni, body_bi, "
-        "body_uni, tokenize='unicode61 remove_diacritics 0')"
+        "CREATE VIRTUAL TABLE duties_fts USING fts5(name_bi, dept_bi, body_bi, "
+        "content='', tokenize='ascii')"
     )
-    bi, uni = index_streams("对困难群众、低保家庭给予最低生活保障，拨打12345")
-    conn.execute("INSERT INTO t VALUES (?, ?, '', '', '', '')", (bi, uni))
+    conn.execute(
+        "CREATE VIRTUAL TABLE chars_fts USING fts5(chars, content='', tokenize='ascii', "
+        "detail='none', columnsize=0)"
+    )
+    texts = ("对困难群众、低保家庭给予最低生活保障，拨打12345", "文明养犬APP")
+    for rowid, text in enumerate(texts, 1):
+        bi, uni = index_streams(text)
+        conn.execute("INSERT INTO duties_fts (rowid, body_bi) VALUES (?, ?)", (rowid, bi))
+        conn.execute(
+            "INSERT INTO chars_fts (rowid, chars) VALUES (?, ?)", (rowid, char_stream("", "", uni))
+        )
     return conn
+
+
+def _matches(conn: sqlite3.Connection, query: str, synonyms: dict[str, list[str]]) -> list[int]:
+    params: dict[str, str] = {}
+    plan = rowsets.plan(parse_query(query, synonyms).terms, COLUMNS, "duties_fts", params)
+    sql = rowsets.set_sql(plan, params)
+    return [rowid for (rowid,) in conn.execute(f"{sql} ORDER BY 1", params)]
 
 
 def test_expressions_find_substrings_of_the_indexed_text() -> None:
     with closing(_fts()) as conn:
-        for query in ["低保", "低保家庭", "保", "最低生活保障", "12345", "123", "困难 低保"]:
-            expression = match_all(parse_query(query), COLUMNS)
-            hits = conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
-            assert hits == (1,), query
-        expression = match_all(parse_query("低保障"), COLUMNS)
-        found = conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
-        assert found == (0,)
+        for query in ["低保", "低保家庭", "保", "最低生活保障", "12345", "123", "困难 低保",
+                      "保 低保", "保 困"]:
+            assert _matches(conn, query, {}) == [1], query
+        assert _matches(conn, "低保障", {}) == []
+        assert _matches(conn, "犬", {}) == [2]
+        assert _matches(conn, "保 犬", {}) == []
+        assert _matches(conn, "犬app", {}) == [2]  # a character and a Latin word
+        assert _matches(conn, "犬12345", {}) == []
+        # a term of a character OR words, beside a term of words
+        assert _matches(conn, "狗", {"狗": ["低保"]}) == [1]
+        assert _matches(conn, "狗", {"狗": ["养犬"]}) == [2]
+        assert _matches(conn, "犬 狗", {"狗": ["保", "养犬"]}) == [2]
+        assert _matches(conn, "低保 狗", {"狗": ["保", "养犬"]}) == [1]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_any_query_makes_a_valid_fts5_expression(text: str) -> None:
-    parsed = parse_query(text, {"狗": ["犬"]})
+    parsed = parse_query(text, {"狗": ["犬", "犬只"]})
     if not parsed.terms:
         return
     with closing(_fts()) as conn:
-        for expression in (match_all(parsed, COLUMNS), match_any(parsed, COLUMNS)):
-            conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
+        params: dict[str, str] = {}
+        for columns in (COLUMNS, ("name_bi",)):
+            plan = rowsets.plan(parsed.terms, columns, "duties_fts", params)
+            conn.execute(rowsets.set_sql(plan, params), params).fetchall()
+        options = rowsets.any_term(parsed.terms, COLUMNS)
+        conn.execute(rowsets.union(options, "duties_fts", params), params).fetchall()
 
 
 def test_words_of_equal_length_keep_the_query_order() -> None:

@@ -329,6 +329,7 @@ def test_table_search_uses_dutylist_search(get: Callable[..., Any], conn: sqlite
 def test_fts_tables_are_hidden(get: Callable[..., Any]) -> None:
     tables = {t["name"]: t for t in get("/duties.json").json()["tables"]}
     assert tables["duties_fts"]["hidden"] and tables["names_fts"]["hidden"]
+    assert tables["chars_fts"]["hidden"]
     assert not tables["duties"]["hidden"]
 
 

@@ -11,11 +11,12 @@ module a caller imports.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dutylist import labels, understand
+from dutylist import labels, rowsets, understand
 from dutylist.errors import UsageError
 from dutylist.ids import ListKind, make_id, parse_id
 from dutylist.lexicon import Lexicon
@@ -39,9 +40,12 @@ from dutylist.store.schema import connect, load_synonyms
 from dutylist.textsearch import (
     MAX_QUERY_CHARS,
     ParsedQuery,
+    Term,
     first_match,
+    has_chars,
     match_all,
     term_match,
+    term_options,
 )
 
 __all__ = [
@@ -52,9 +56,10 @@ __all__ = [
 
 # bm25 weights, in the order of store.schema.FTS_COLUMNS: the name counts most,
 # then the departments, then the text of the steps.
-_WEIGHTS = (10.0, 10.0, 4.0, 4.0, 1.0, 1.0)
+_WEIGHTS = (10.0, 4.0, 1.0)
 _ALL_COLUMNS = ("name_bi", "dept_bi", "body_bi")
 _NAME_COLUMNS = ("name_bi",)
+_HEAD_COLUMNS = ("name_bi", "dept_bi")
 
 RANK_CAP = 5_000
 """With a --limit, at most this many matches (the first in document order) are ranked."""
@@ -223,10 +228,10 @@ def _answer(
     they cannot settle it (one query for all such rows, kept in ``blocks`` for
     the snippets). When rows are left out, more are fetched to fill the page.
     """
-    match = match_all(parsed, _ALL_COLUMNS)
     fetch = limit
+    found: dict[str, Any] = {}  # rows matched by characters, found once for every fetch
     while True:
-        rows, total, capped = _ranked(conn, match, parsed, where, params, fetch)
+        rows, total, capped = _ranked_query(conn, parsed, where, params, fetch, found)
         if not rows:
             return None
         verdicts = {
@@ -268,8 +273,18 @@ def _by_coverage(
     (``高龄 补贴``: both C16 发放 and W3 追缴 have 高龄 only; coverage ties and
     bm25 decides; an item with both words would come first whatever its bm25.)
     """
-    match = " OR ".join(term_match(term, _ALL_COLUMNS) for term in parsed.terms)
-    rows, total, capped = _ranked(conn, match, ParsedQuery(), where, params, _COVERAGE_POOL)
+    if has_chars(parsed):
+        args = dict(params)
+        full = rowsets.Plan("duties_fts", "", (
+            rowsets.union(rowsets.any_term(parsed.terms, _ALL_COLUMNS), "duties_fts", args),
+        ))
+        rank = rowsets.rank_match(parsed.terms, _ALL_COLUMNS)
+        rows, total, capped = _ranked_sets(
+            conn, parsed.terms, full, None, None, (rank, ""), where, args, _COVERAGE_POOL
+        )
+    else:
+        match = " OR ".join(term_match(term, _ALL_COLUMNS) for term in parsed.terms)
+        rows, total, capped = _ranked(conn, match, "", where, params, _COVERAGE_POOL)
     if not rows:
         return None, 0
     coverage = dict.fromkeys((row.id for row in rows), 0)
@@ -279,38 +294,169 @@ def _by_coverage(
     )
     # One lookup per term and row: FTS5 seeks each rowid in the term's doclist.
     for term in parsed.terms:
-        for (rowid,) in conn.execute(
-            f"SELECT rowid FROM duties_fts WHERE duties_fts MATCH ? AND rowid IN ({marks})",
-            [term_match(term, _ALL_COLUMNS), *by_rowid],
-        ):
+        values: dict[str, Any] | list[Any]
+        if has_chars(ParsedQuery((term,))):
+            args = {f"r{n}": rowid for n, rowid in enumerate(by_rowid)}
+            within = f" AND rowid IN ({', '.join(f':{key}' for key in args)})"
+            options = term_options(term, _ALL_COLUMNS)
+            sql, values = rowsets.union(options, "duties_fts", args, within), args
+        else:
+            sql = f"SELECT rowid FROM duties_fts WHERE duties_fts MATCH ? AND rowid IN ({marks})"
+            values = [term_match(term, _ALL_COLUMNS), *by_rowid]
+        for (rowid,) in conn.execute(sql, values):
             coverage[by_rowid[rowid]] += 1
     rows.sort(key=lambda row: (-coverage[row.id], -(row.score or 0.0)))
     return ((rows[:limit] if limit else rows), total, capped), coverage[rows[0].id]
 
 
-def _ranked(
+def _ranked_query(
     conn: sqlite3.Connection,
-    match: str,
     parsed: ParsedQuery,
     where: list[str],
     params: dict[str, Any],
     limit: int | None,
+    found: dict[str, Any] | None = None,
 ) -> tuple[list[DutyRow], int, bool]:
-    """Rows matching ``match`` (and the filters), best first; how many match; whether
-    that number is only a lower bound (COUNT_CAP)."""
-    name_match = match_all(parsed, _NAME_COLUMNS) if parsed.terms else ""
-    args: dict[str, Any] = {**params, "match": match, "name_match": name_match}
-    args["filtered"] = bool(where)
-    if where:
-        matches = (
-            "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid"
-            f"{_where(['duties_fts MATCH :match', *where])}"
+    """Rows matching every term of ``parsed`` (and the filters), best first (``_ranked``).
+
+    A query with a single character (犬, or 狗 → 狗 | 犬只 …) is looked up in
+    ``chars_fts`` too (``rowsets``). When it has terms without one, those drive
+    and rank it as usual, among the rows that also match the others: found once
+    (kept in ``found`` for the next, larger fetch), since a common character's
+    rows cost a pass each time SQLite makes the set. Otherwise ``_ranked_sets``.
+    """
+    if not has_chars(parsed):
+        name_match = match_all(parsed, _NAME_COLUMNS)
+        return _ranked(conn, match_all(parsed, _ALL_COLUMNS), name_match, where, params, limit)
+    args = dict(params)
+    full = rowsets.plan(parsed.terms, _ALL_COLUMNS, "duties_fts", args)
+    names = rowsets.plan(parsed.terms, _NAME_COLUMNS, "names_fts", args)
+    if full.match and names.match:
+        found = {} if found is None else found
+        if "ids" not in found:
+            found["ids"], found["name_ids"] = _matching_ids(conn, full, names, where, args, limit)
+        ids, name_ids = found["ids"], found["name_ids"]
+        if not ids:
+            return [], 0, False
+        total, capped = len(ids), bool(limit) and len(ids) > COUNT_CAP
+        if capped:
+            total = COUNT_CAP
+        if limit and len(ids) > RANK_CAP:
+            ids = ids[:RANK_CAP]  # rank the first RANK_CAP in document order, as _ranked does
+        args["ids"], args["name_ids"] = json.dumps(ids), json.dumps(name_ids)
+        return _ranked(
+            conn, full.match, names.match, where, args, limit,
+            ("SELECT value FROM json_each(:ids)",),
+            ("SELECT value FROM json_each(:name_ids)",),
+            counted=(total, capped),
         )
-    else:
-        matches = "FROM duties_fts WHERE duties_fts MATCH :match"
+    head = rowsets.plan(parsed.terms, _HEAD_COLUMNS, "duties_fts", args)
+    ranks = (
+        rowsets.rank_match(parsed.terms, _ALL_COLUMNS),
+        rowsets.rank_match(parsed.terms, _NAME_COLUMNS),
+    )
+    return _ranked_sets(conn, parsed.terms, full, names, head, ranks, where, args, limit)
+
+
+def _matching_ids(
+    conn: sqlite3.Connection,
+    full: rowsets.Plan,
+    names: rowsets.Plan,
+    where: list[str],
+    args: dict[str, Any],
+    limit: int | None,
+) -> tuple[list[int], list[int]]:
+    """The rows matching ``full`` and the filters, in document order (with a limit, up
+    to COUNT_CAP + 1), and those of them whose name matches (``names``)."""
+    join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
+    cap = " LIMIT :cap" if limit else ""
+    sql = (
+        f"SELECT m.rowid FROM ({rowsets.set_sql(full, args)}) m{join}{_where(where)} "
+        f"ORDER BY m.rowid{cap}"
+    )
+    ids = [rowid for (rowid,) in conn.execute(sql, {**args, "cap": COUNT_CAP + 1})]
+    if not ids:
+        return [], []
+    names_sql = rowsets.set_sql(names, args) + " AND +rowid IN (SELECT value FROM json_each(:ids))"
+    name_ids = [rowid for (rowid,) in conn.execute(names_sql, {**args, "ids": json.dumps(ids)})]
+    return ids, name_ids
+
+
+def _counted(
+    conn: sqlite3.Connection,
+    matches: str,
+    rowid: str,
+    args: dict[str, Any],
+    limit: int | None,
+) -> tuple[int | None, bool] | None:
+    """How many rows ``matches`` (a FROM clause) has and whether that is a lower bound;
+    None when it has none. With more than RANK_CAP, sets ``args["bound"]``."""
     total: int | None = None
     capped = False
     if limit:
+        # The first limit + 1 matches: when there are no more, that is the count.
+        first = conn.execute(
+            f"SELECT {rowid} {matches} ORDER BY {rowid} LIMIT :probe",
+            {**args, "probe": limit + 1},
+        ).fetchall()
+        if not first:
+            return None
+        if len(first) <= limit:
+            total = len(first)
+        else:
+            # Counting every match of a common word costs more than the exact
+            # number tells: stop at COUNT_CAP and say "10,000+".
+            total = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 {matches} LIMIT :count_cap)",
+                {**args, "count_cap": COUNT_CAP + 1},
+            ).fetchone()[0]
+            if total > COUNT_CAP:
+                total, capped = COUNT_CAP, True
+        if total > RANK_CAP:
+            # Ranking costs a bm25 per match: for a word in most items of a large
+            # corpus, rank only the first RANK_CAP matches in document order.
+            args["bound"] = conn.execute(
+                f"SELECT {rowid} {matches} ORDER BY {rowid} LIMIT 1 OFFSET :rank_cap",
+                {**args, "rank_cap": RANK_CAP},
+            ).fetchone()[0]
+    return total, capped
+
+
+def _ranked(
+    conn: sqlite3.Connection,
+    match: str,
+    name_match: str,
+    where: list[str],
+    params: dict[str, Any],
+    limit: int | None,
+    sets: Sequence[str] = (),
+    name_sets: Sequence[str] = (),
+    counted: tuple[int, bool] | None = None,
+) -> tuple[list[DutyRow], int, bool]:
+    """Rows matching ``match`` (and the filters), best first; how many match; whether
+    that number is only a lower bound (COUNT_CAP).
+
+    ``name_match`` ranks the items whose name matches first ("": no name stage).
+    ``sets`` and ``name_sets`` are further rowid sets the rows must be in (the rows
+    found for the terms looked up in ``chars_fts``), ``counted`` their count.
+    """
+    args: dict[str, Any] = {**params, "match": match, "name_match": name_match}
+    args["filtered"] = bool(where)
+    extra = "".join(f" AND +duties_fts.rowid IN ({s})" for s in sets)
+    name_extra = "".join(f" AND +names_fts.rowid IN ({s})" for s in name_sets)
+    args["name_extra"] = name_extra
+    if where:
+        matches = (
+            "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid"
+            f"{_where(['duties_fts MATCH :match', *where])}{extra}"
+        )
+    else:
+        matches = f"FROM duties_fts WHERE duties_fts MATCH :match{extra}"
+    total: int | None = None
+    capped = False
+    if counted is not None:
+        total, capped = counted
+    elif limit:
         # The first limit + 1 matches: when there are no more, that is the
         # count, and they only need ordering.
         first = conn.execute(
@@ -353,13 +499,13 @@ def _ranked(
         sql = (
             f"{_ROW_SELECT}, bm25(names_fts) AS rank "
             "FROM names_fts JOIN duties d ON d.rowid = names_fts.rowid "
-            f"WHERE names_fts MATCH :name_match{below('names_fts.rowid')}"
+            f"WHERE names_fts MATCH :name_match{below('names_fts.rowid')}{name_extra}"
             f"{filters} ORDER BY rank, d.rowid{limit_clause}"
         )
     else:
         sql = (
             f"{_ROW_SELECT}, n.rank FROM (SELECT rowid, bm25(names_fts) AS rank "
-            f"FROM names_fts WHERE names_fts MATCH :name_match{below('rowid')} "
+            f"FROM names_fts WHERE names_fts MATCH :name_match{below('rowid')}{name_extra} "
             f"ORDER BY rank, rowid{limit_clause}) n "
             "JOIN duties d ON d.rowid = n.rowid ORDER BY n.rank, n.rowid"
         )
@@ -372,7 +518,8 @@ def _ranked(
         more = total is None or total > len(records)
     if more:
         names = (
-            f"SELECT rowid FROM names_fts WHERE names_fts MATCH :name_match{below('rowid')}"
+            "SELECT rowid FROM names_fts "
+            f"WHERE names_fts MATCH :name_match{below('rowid')}{name_extra}"
             if name_match else "SELECT NULL WHERE 0"
         )
         weights = ", ".join(str(w) for w in _WEIGHTS)
@@ -382,7 +529,7 @@ def _ranked(
             sql = (
                 f"{_ROW_SELECT}, bm25(duties_fts, {weights}) AS rank "
                 "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
-                f"WHERE duties_fts MATCH :match{below('duties_fts.rowid')}"
+                f"WHERE duties_fts MATCH :match{below('duties_fts.rowid')}{extra}"
                 f"{filters} AND duties_fts.rowid NOT IN ({names}) "
                 f"ORDER BY rank, d.rowid{rest_clause}"
             )
@@ -390,7 +537,8 @@ def _ranked(
             sql = (
                 f"{_ROW_SELECT}, f.rank FROM (SELECT rowid, "
                 f"bm25(duties_fts, {weights}) AS rank FROM duties_fts "
-                f"WHERE duties_fts MATCH :match{below('rowid')} AND rowid NOT IN ({names}) "
+                f"WHERE duties_fts MATCH :match{below('rowid')}{extra} "
+                f"AND rowid NOT IN ({names}) "
                 f"ORDER BY rank, rowid{rest_clause}) f "
                 "JOIN duties d ON d.rowid = f.rowid ORDER BY f.rank, f.rowid"
             )
@@ -414,8 +562,9 @@ def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]
     named: dict[int, float] = {}
     if args["name_match"]:
         named = dict(conn.execute(
-            f"SELECT rowid, bm25(names_fts) FROM names_fts WHERE names_fts MATCH :name_match{span}",
-            {"name_match": args["name_match"], **bounds},
+            "SELECT rowid, bm25(names_fts) FROM names_fts "
+            f"WHERE names_fts MATCH :name_match{span}{args['name_extra']}",
+            {**args, **bounds},
         ))
     ranks: dict[int, float] = {}
     if not named.keys() >= set(rowids):
@@ -440,6 +589,81 @@ def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]
     for row, (_tier, rank, _rowid) in zip(rows, order, strict=True):
         row.score = -rank
     return rows
+
+
+def _ranked_sets(
+    conn: sqlite3.Connection,
+    terms: Sequence[Term],
+    full: rowsets.Plan,
+    names: rowsets.Plan | None,
+    head: rowsets.Plan | None,
+    ranks: tuple[str, str],
+    where: list[str],
+    args: dict[str, Any],
+    limit: int | None,
+) -> tuple[list[DutyRow], int, bool]:
+    """``_ranked`` for a query whose every term has a single character (犬 乡, 狗):
+    no one bm25 covers all its rows.
+
+    Items whose name matches (``names``) come first, then the rest. In each part:
+    bm25 over the bigram alternatives (``ranks``, for ``duties_fts`` and
+    ``names_fts``: 狗's 犬只, 养犬) where a row has one, before the rows matched by
+    characters only; among those, the rest of the rows whose name or departments
+    match (``head``) first; then names holding the query's characters more
+    densely (``rowsets.density``: a short name, a character said twice), then
+    document order (stable).
+    Without ``names`` (partial matches ranked by coverage) there is no name stage.
+    """
+    driver = rowsets.set_sql(full, args)
+    join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
+    matches = f"FROM ({driver}) m{join}{_where(where)}"
+    counted = _counted(conn, matches, "m.rowid", args, limit)
+    if counted is None:
+        return [], 0, False
+    total, capped = counted
+    bound, rank_bound = ("", "") if "bound" not in args else (
+        " AND m.rowid < :bound", " AND rowid < :bound"
+    )
+    filters = "".join(f" AND {clause}" for clause in where)
+    records: list[sqlite3.Row] = []
+    chars = rowsets.chars_of(terms)
+    dense = f", {rowsets.density(chars, 'd.name', args)} DESC" if chars else ""
+
+    def stage(table: str, weights: str, rank: str, inside: str, order: str, count: int | None,
+              ) -> list[sqlite3.Row]:
+        if rank:
+            args[f"{table}_rank"] = rank
+            score = "coalesce(r.rank, 0.0)"
+            scores = (
+                f" LEFT JOIN (SELECT rowid, bm25({table}{weights}) AS rank FROM {table} "
+                f"WHERE {table} MATCH :{table}_rank{rank_bound}) r ON r.rowid = m.rowid"
+            )
+        else:
+            score, scores = "0.0", ""
+        args["count"] = count
+        sql = (
+            f"{_ROW_SELECT}, {score} AS rank FROM ({driver}) m "
+            f"JOIN duties d ON d.rowid = m.rowid{scores} WHERE 1{bound}{filters}{inside} "
+            f"ORDER BY rank{order}{dense}, d.rowid"
+            + (" LIMIT :count" if count else "")
+        )
+        return conn.execute(sql, args).fetchall()
+
+    def bounded(plan: rowsets.Plan) -> str:
+        """A plan's rows below the bound: the set is made once per statement."""
+        return f"SELECT rowid FROM ({rowsets.set_sql(plan, args)}) WHERE 1{rank_bound}"
+
+    name_set = bounded(names) if names else ""
+    if names:
+        records = stage("names_fts", "", ranks[1], f" AND +m.rowid IN ({name_set})", "", limit)
+    if not limit or len(records) < limit:
+        outside = f" AND m.rowid NOT IN ({name_set})" if names else ""
+        order = f", m.rowid NOT IN ({bounded(head)})" if head else ""
+        weights = ", " + ", ".join(str(w) for w in _WEIGHTS)
+        rest = limit - len(records) if limit else None
+        records += stage("duties_fts", weights, ranks[0], outside, order, rest)
+    rows = _rows(conn, records)
+    return rows, max(total or 0, len(rows)), capped
 
 
 def _add_matches(

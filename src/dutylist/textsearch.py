@@ -4,7 +4,9 @@ FTS5's stock tokenizers do not segment Chinese, so text is tokenised here, the
 way Lucene's CJKAnalyzer does: a run of Chinese characters becomes its
 overlapping character bigrams (one positional stream, so a longer word is a
 phrase of bigrams) and, in a second stream, its single characters (so a
-one-character query works). Latin letters and digits become lower-case words.
+one-character query works; the build stores these in a table of their own,
+``chars_fts``, each distinct character of a field once, tagged by the field).
+Latin letters and digits become lower-case words.
 Punctuation and spaces are dropped and full/half width folded (NFKC), so
 ``两癌`` finds ``“两癌”`` and ``ＡＰＰ`` finds ``APP``.
 
@@ -114,8 +116,8 @@ class ParsedQuery(NamedTuple):
     def pieces(self) -> list[str]:
         """The index tokens of every alternative (bigrams, single characters, Latin words).
 
-        What a partial match shares with the query: ``match_any`` searches them,
-        ``first_match`` locates them when no whole word is found.
+        What a partial match shares with the query: ``first_match`` locates them
+        when no whole word is found.
         """
         return list(dict.fromkeys(
             token for term in self.terms for alt in term.alternatives for token in _tokens(alt)
@@ -160,22 +162,55 @@ def parse_query(
     return ParsedQuery(tuple(terms))
 
 
+CHAR_TAGS = {"name_bi": "n", "dept_bi": "d", "body_bi": "b"}
+"""The tag of each field's single characters in ``chars_fts`` (by its bigram column)."""
+
+
+def char_stream(name: str, departments: str, body: str) -> str:
+    """What ``chars_fts`` stores for an item, from its fields' unigram streams.
+
+    Each distinct character of a field once, tagged by the field (``n犬`` in the
+    name, ``d林`` in the departments, ``b村`` in the steps): the table keeps no
+    positions or columns (``detail=none``), so the field is part of the token.
+    """
+    tokens: list[str] = []
+    for tag, stream in zip(CHAR_TAGS.values(), (name, departments, body), strict=True):
+        tokens.extend(dict.fromkeys(tag + char for char in stream.split()))
+    return " ".join(tokens)
+
+
+def is_char(segment: str) -> bool:
+    """A one-character Chinese segment: looked up in ``chars_fts``, not the bigram columns."""
+    return len(segment) == 1 and is_cjk(segment)
+
+
+def has_chars(query: ParsedQuery) -> bool:
+    """Whether any word of any term holds a single Chinese character (a ``chars_fts`` look-up).
+
+    Queries without one are one FTS5 expression over ``duties_fts`` (``match_all``).
+    """
+    return any(
+        is_char(segment)
+        for term in query.terms
+        for word in (*term.alternatives, *term.departments)
+        for segment in segments(word)
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _word_match(word: str, columns: tuple[str, ...]) -> str:
-    """An FTS5 expression matching ``word`` in the given logical columns.
+    """An FTS5 expression matching the bigram part of ``word`` in the given columns.
 
-    ``columns`` names the bigram columns; each has a unigram twin with the
-    suffix ``_uni`` replacing ``_bi``. Chinese segments become phrases of
-    bigrams; a single character is looked up in the unigram columns; Latin and
-    digit words are prefix matches.
+    Chinese segments become phrases of bigrams, Latin and digit words prefix
+    matches. Single characters are not in these columns (``_word_chars``): a
+    word made only of them gives "".
     """
     parts: list[str] = []
     bi_cols = " ".join(columns)
-    uni_cols = " ".join(c.replace("_bi", "_uni") for c in columns)
     for segment in segments(word):
-        if is_cjk(segment) and len(segment) == 1:
-            parts.append(f"{{{uni_cols}}} : {_quote(segment)}")
-        elif is_cjk(segment):
+        if is_char(segment):
+            continue
+        if is_cjk(segment):
             phrase = " ".join(_quote(token) for token in bigrams(segment))
             parts.append(f"{{{bi_cols}}} : ({phrase.replace(' ', ' + ')})")
         else:
@@ -183,45 +218,55 @@ def _word_match(word: str, columns: tuple[str, ...]) -> str:
     return " AND ".join(parts)
 
 
-def term_match(term: Term, columns: Sequence[str]) -> str:
-    """Any of a term's alternatives, as one FTS5 expression."""
+@functools.lru_cache(maxsize=4096)
+def _word_chars(word: str, columns: tuple[str, ...]) -> str:
+    """A ``chars_fts`` expression matching the single characters of ``word`` in the fields
+    of ``columns`` (every character, each in any of the fields); "" when it has none."""
+    tags = [CHAR_TAGS[column] for column in columns]
+    parts = []
+    for segment in dict.fromkeys(s for s in segments(word) if is_char(s)):
+        tokens = [_quote(tag + segment) for tag in tags]
+        parts.append(tokens[0] if len(tokens) == 1 else "(" + " OR ".join(tokens) + ")")
+    return " AND ".join(parts)
+
+
+class Option(NamedTuple):
+    """One way a term matches: ``words`` in ``duties_fts``/``names_fts`` AND ``chars`` in
+    ``chars_fts`` (either may be "")."""
+
+    words: str
+    chars: str
+
+
+def term_options(term: Term, columns: Sequence[str]) -> tuple[Option, ...]:
+    """A term's alternatives (and department names, in the department column), split by
+    the table each part is looked up in; the term matches where any option does."""
     columns = tuple(columns)
-    options = [_word_match(alt, columns) for alt in term.alternatives]
+    words = [(alt, columns) for alt in term.alternatives]
     dept_columns = tuple(c for c in columns if c.startswith("dept"))
     if dept_columns:  # the department's own name, in the department column only
-        options += [_word_match(name, dept_columns) for name in term.departments]
-    options = [o for o in options if o]
-    if len(options) == 1:
-        return f"({options[0]})"
-    return "(" + " OR ".join(f"({o})" for o in options) + ")"
+        words += [(name, dept_columns) for name in term.departments]
+    options = (Option(_word_match(w, cols), _word_chars(w, cols)) for w, cols in words)
+    return tuple(dict.fromkeys(o for o in options if o.words or o.chars))
+
+
+def any_of(expressions: Sequence[str]) -> str:
+    """One FTS5 expression matching where any of ``expressions`` does."""
+    if len(expressions) == 1:
+        return f"({expressions[0]})"
+    return "(" + " OR ".join(f"({e})" for e in expressions) + ")"
+
+
+def term_match(term: Term, columns: Sequence[str]) -> str:
+    """Any of a term's alternatives, as one FTS5 expression (a term without single
+    characters; ``term_options`` splits the others by table)."""
+    return any_of([option.words for option in term_options(term, columns)])
 
 
 def match_all(query: ParsedQuery, columns: Sequence[str]) -> str:
-    """Every term must match (each through any of its alternatives)."""
+    """Every term must match (each through any of its alternatives); for queries
+    without single characters (``has_chars``)."""
     return " AND ".join(term_match(term, columns) for term in query.terms)
-
-
-def match_any(query: ParsedQuery, columns: Sequence[str]) -> str:
-    """Partial matching for the fallback: any bigram or word of any alternative.
-
-    bm25 then ranks items that share more (and rarer) pieces of the query first.
-    """
-    return match_tokens(query.pieces, columns)
-
-
-def match_tokens(tokens: Iterable[str], columns: Sequence[str]) -> str:
-    """Any of ``tokens`` (pieces from ``ParsedQuery.pieces``), as one FTS5 expression."""
-    bi_cols = " ".join(columns)
-    uni_cols = " ".join(c.replace("_bi", "_uni") for c in columns)
-    parts = []
-    for token in tokens:
-        if is_cjk(token) and len(token) == 1:
-            parts.append(f"({{{uni_cols}}} : {_quote(token)})")
-        elif is_cjk(token):
-            parts.append(f"({{{bi_cols}}} : {_quote(token)})")
-        else:
-            parts.append(f"({{{bi_cols}}} : {_quote(token)}*)")
-    return " OR ".join(parts)
 
 
 def find_span(text: str, words: Iterable[str]) -> tuple[int, int] | None:

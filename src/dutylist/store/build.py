@@ -39,7 +39,7 @@ from dutylist.store.schema import (
     SCHEMA_VERSION,
     TABLES_SQL,
 )
-from dutylist.textsearch import index_streams
+from dutylist.textsearch import char_stream, index_streams
 
 if TYPE_CHECKING:
     from dutylist.model import Catalog
@@ -221,6 +221,7 @@ def _insert(
         f"INSERT INTO names_fts (rowid, {', '.join(NAME_COLUMNS)}) "
         f"VALUES ({', '.join('?' * (len(NAME_COLUMNS) + 1))})"
     )
+    chars_sql = "INSERT INTO chars_fts (rowid, chars) VALUES (?, ?)"
     block_id = 0
     duties = catalog.duties()
     for first in range(0, len(duties), _CHUNK):
@@ -229,6 +230,7 @@ def _insert(
         block_rows: list[tuple[object, ...]] = []
         step_rows: list[tuple[object, ...]] = []
         fts_rows: list[tuple[object, ...]] = []
+        char_rows: list[tuple[object, ...]] = []
         for rowid, duty in enumerate(duties[first : first + _CHUNK], start=first + 1):
             duty_id = duty.id
             duty_rows.append(
@@ -257,7 +259,8 @@ def _insert(
                 dept = dept_streams[duty.departments] = index_streams(dept_text)
             name_bi, name_uni = streams(duty.name)
             body_bi, body_uni = _join_streams(map(streams, duty.body_texts()))
-            fts_rows.append((rowid, name_bi, name_uni, *dept, body_bi, body_uni))
+            fts_rows.append((rowid, name_bi, dept[0], body_bi))
+            char_rows.append((rowid, char_stream(name_uni, dept[1], body_uni)))
         conn.executemany(
             "INSERT INTO duties (rowid, id, list, seq, category, name, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -275,6 +278,7 @@ def _insert(
         conn.executemany("INSERT INTO steps (block_id, position, text) VALUES (?, ?, ?)", step_rows)
         conn.executemany(fts_sql, fts_rows)
         conn.executemany(names_sql, (row[: len(NAME_COLUMNS) + 1] for row in fts_rows))
+        conn.executemany(chars_sql, char_rows)
     conn.executemany(
         "INSERT INTO synonyms (word, target, position) VALUES (?, ?, ?)",
         (

@@ -24,19 +24,32 @@ from dutylist.paths import sqlite_uri
 if TYPE_CHECKING:
     from dutylist.model import Catalog, DutyList
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """Version of the database layout; other versions are refused.
 
 2: separate name index. 3: departments and aliases stored once (no
 ``duties.departments`` text, no ``departments.aliases`` JSON). 4: former names
-of departments beside their aliases (``department_aliases.former``).
+of departments beside their aliases (``department_aliases.former``). 5: single
+characters in their own small table (``chars_fts``), out of ``duties_fts`` and
+``names_fts``.
 """
 
-FTS_COLUMNS = ("name_bi", "name_uni", "dept_bi", "dept_uni", "body_bi", "body_uni")
-"""Columns of ``duties_fts``: bigram and unigram streams of name, departments, steps."""
-NAME_COLUMNS = ("name_bi", "name_uni")
+FTS_COLUMNS = ("name_bi", "dept_bi", "body_bi")
+"""Columns of ``duties_fts``: the bigram streams of name, departments, steps."""
+NAME_COLUMNS = ("name_bi",)
 """Columns of ``names_fts``, which ranks the items whose name matches."""
-FTS_TABLES = {"duties_fts": FTS_COLUMNS, "names_fts": NAME_COLUMNS}
+CHAR_COLUMNS = ("chars",)
+"""Columns of ``chars_fts``: an item's distinct single characters, tagged by field
+(``textsearch.char_stream``: ``n犬`` in the name, ``d林`` departments, ``b村`` steps)."""
+FTS_TABLES = {"duties_fts": FTS_COLUMNS, "names_fts": NAME_COLUMNS, "chars_fts": CHAR_COLUMNS}
+FTS_OPTIONS = {
+    "duties_fts": "detail='full'",
+    "names_fts": "detail='full'",
+    "chars_fts": "detail='none', columnsize=0",
+}
+"""``chars_fts`` needs no positions or columns (a character is a whole word there,
+its field is in the token) and is never ranked (no bm25, so no row sizes):
+``detail=none`` and ``columnsize=0`` keep it at a fraction of the size."""
 
 # FTS5's bm25 normalises by the length of the whole row, so a long list of
 # steps would drown a match in a short name. Names get an index of their own.
@@ -94,7 +107,7 @@ CREATE TABLE char_pinyin (char TEXT PRIMARY KEY, readings TEXT NOT NULL) WITHOUT
     # 'ascii' tokenizer does that (non-ASCII characters are token characters)
     # faster than 'unicode61', and gives the same tokens for index and query.
     f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
-    "content='', tokenize='ascii', detail='full');\n"
+    f"content='', tokenize='ascii', {FTS_OPTIONS[table]});\n"
     for table, columns in FTS_TABLES.items()
 )
 

@@ -65,6 +65,7 @@ def metadata(datasette: Any) -> dict[str, Any]:
                 },
                 "duties_fts": {"hidden": True},
                 "names_fts": {"hidden": True},
+                "chars_fts": {"hidden": True},
             },
         }
         if meta.get("title"):
