@@ -119,7 +119,7 @@ def _fts() -> sqlite3.Connection:
     )
     conn.execute(
         "CREATE VIRTUAL TABLE chars_fts USING fts5(chars, content='', tokenize='ascii', "
-        "detail='none', columnsize=0)"
+        "detail='none')"
     )
     texts = ("对困难群众、低保家庭给予最低生活保障，拨打12345", "文明养犬APP")
     for rowid, text in enumerate(texts, 1):
