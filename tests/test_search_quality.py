@@ -98,6 +98,7 @@ def test_a_synonym_that_straddles_is_not_an_answer(conn) -> None:  # type: ignor
         "办理居住证", "餐馆服务员办健康证",  # 居住证, 健康证, 服务员: words the list lacks
         "办身份证", "快递丢了找谁赔",  # 身份证, 快递: only mentioned in steps
         "汽车保险理赔", "雅思考试报名",  # two plain words of one item, and a foreign word
+        "交通事故责任认定",  # the best item holds two of its four words
     ],
 )
 def test_out_of_scope_finds_no_answer(conn, typed: str) -> None:  # type: ignore[no-untyped-def]
@@ -134,6 +135,7 @@ def test_partial_ranking_puts_more_of_the_query_first(conn) -> None:  # type: ig
         ("老板拖欠工资不给怎么办", "B63"),  # plain words of the list, two in one item
         ("村里有人偷偷杀羊卖肉有人管吗", "C22"),  # 卖肉 unknown, 杀羊 a synonym key
         ("医保卡怎么报销看病的钱", "B64"),  # 卡 after a synonym key stays a stray
+        ("我家牛羊要打防疫针找谁", "B43"),
     ],
 )
 def test_spoken_questions(conn, question: str, wanted: str) -> None:  # type: ignore[no-untyped-def]

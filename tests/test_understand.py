@@ -168,6 +168,10 @@ def test_a_question_with_a_word_the_list_lacks_is_answered_only_by_a_covered_wor
     # ... but not one with a word the list does not have (汽车 of 汽车保险理赔).
     assert not understand.answers(foreign, plain, 2, WORDS_DB)
     assert understand.answers(foreign, keyed, 1, WORDS_DB)
+    # Two of four plain words in the best item are not most of the question (交通事故责任认定).
+    four = understand.Reading(ParsedQuery(tuple(Term(w, (w,)) for w in ("人民", "政府", "学习", "人员"))))
+    assert not understand.answers(complete, four, 2, WORDS_DB)
+    assert understand.answers(complete, four, 3, WORDS_DB)
     # One unknown character (a stray) is not a word the list lacks.
     assert understand.answers(understand.Reading(ParsedQuery(), unknown=("汽",)), plain, 2, WORDS_DB)
 
