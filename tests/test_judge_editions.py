@@ -9,6 +9,7 @@ expects is computed from the edit and the 2024 import, never written down as cou
 from __future__ import annotations
 
 import json
+import random
 import re
 import sys
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 
 from dutylist import cli as cli_module
-from dutylist.importer import import_text
+from dutylist.importer import ImportTextError, import_text
 
 from .conftest import REAL_SYNONYMS
 from .editions import (
@@ -355,3 +356,72 @@ def test_output_that_is_the_text_itself_or_a_broken_previous_list(
     assert broken.read_text(encoding="utf-8") == "schema: 1\ndocument: [\n"
     result = run("import", "data/source/edition.txt", "--previous", "duties_2024.yaml")
     assert result.code == 0, result.err
+
+
+# --------------------------------------------------------------------------- odd lines
+
+
+def test_a_heading_numeral_alone_names_its_line() -> None:
+    lines = base_text().split("\n")
+    at = next(i for i, s in enumerate(lines) if re.match(r"^1\.\S", s)) + 2
+    lines.insert(at, "一、")
+    with pytest.raises(ImportTextError) as info:
+        import_text("\n".join(lines), shown="t.txt")
+    assert str(info.value).startswith(f"t.txt:{at + 1}: ") and "一、" in str(info.value)
+
+
+def test_a_space_inside_a_department_name_is_no_part_of_it(base: dict[str, Any]) -> None:
+    """Retyped or reflowed on Windows: ``木垒县 委组织部`` is 木垒县委组织部 (and the
+    withdrawn list's ``木垒县 民政局：``), never a new department."""
+    text = re.sub(r"(?m)^木垒县委组织$", "木垒县 委组织", base_text(), count=1)
+    text = re.sub(r"(?m)^木垒县民政局：$", "木垒县\u3000民政局：", text, count=1)
+    assert text != base_text()
+    assert import_text(text, shown="t.txt").data == base
+
+
+def _mutated(rng: random.Random, lines: list[str]) -> str:
+    lines = list(lines)
+    junk = ["：", "、", "1.", "一、", "部门", "对应上级", "木垒县", "县委宣传部", "0", "99 党的建设",
+            "\t", "\u3000", "\x1b[2J", "<b>x</b>", "1 2 3 4 5 6", FOOTERS[0], "7"]
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(len(lines) - 1)
+        op = rng.randrange(7)
+        if op == 0:
+            del lines[i]
+        elif op == 1:
+            lines.insert(i, lines[i])
+        elif op == 2:
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif op == 3:
+            lines.insert(i, rng.choice(junk))
+        elif op == 4:
+            k = rng.randrange(len(lines[i]) + 1)
+            lines[i:i + 1] = [lines[i][:k], lines[i][k:]]
+        elif op == 5:
+            lines[i:i + 2] = [lines[i] + rng.choice(["", " "]) + lines[i + 1]]
+        else:
+            lines[i:i] = COORDINATED_HEADER
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_damaged_texts_import_to_a_valid_list_or_name_a_line(
+    seed: int, base: dict[str, Any],
+) -> None:
+    """Lines lost, doubled, swapped, split, joined or inserted anywhere: the importer either
+    writes a list that passes ``validate`` or names a line; nothing else (no bug report)."""
+    from dutylist.source import parse_catalog
+    from dutylist.source.checker import check_lines
+
+    rng = random.Random(seed)
+    lines = base_text().split("\n")
+    for _ in range(12):
+        text = _mutated(rng, lines)
+        try:
+            result = import_text(text, shown="t.txt", previous=base)
+        except ImportTextError as error:
+            assert re.match(r"t\.txt:\d+: ", str(error)), str(error)
+            assert len(str(error)) < 500
+            continue
+        check_lines(result.yaml, "out.yaml")
+        parse_catalog(result.yaml, "out.yaml")

@@ -516,6 +516,7 @@ IMPORT_MESSAGES: Final = {
     "department_separator": "{where}：部门栏后又是部门名称 {text!r}；两个部门之间应有顿号“、”",
     "no_withdrawn_department": "{where}：找不到承接部门（应为一行“木垒县××局：”）",
     "heading_order": "{where}：小标题“{numeral}、”顺序不对（应为“{expected}、”）",
+    "empty_heading": "{where}：小标题“{numeral}、”后没有文字（小标题应与其文字在同一行开始）",
     "restart": "{where}：步骤编号重新从 1 开始，但前面没有小标题或部门引导行",
     "step_after_paragraph": "{where}：不编号的段落之后出现编号步骤 {n}.",
     "step_order": "{where}：步骤 {n}. 出现在第 {count} 步之后",

@@ -73,6 +73,8 @@ class Cell:
         expected = NUMERALS[self.headings] if self.headings < len(NUMERALS) else "?"
         if numeral != expected:
             self.fail(ln, "heading_order", where=self.where, numeral=numeral, expected=expected)
+        if not text.strip():
+            self.fail(ln, "empty_heading", where=self.where, numeral=numeral)
         self._close(ln)
         self.headings += 1
         self.blocks.append(Block(heading=text, line=ln.no))

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from dutylist.ids import ListKind, make_id
 from dutylist.importer.cells import HEADING_RE, STEP_RE, parse_cells
-from dutylist.importer.lines import Line, Tables
+from dutylist.importer.lines import Line, Tables, squash
 from dutylist.importer.problems import TABLE_NAMES
 
 Fail = Callable[..., NoReturn]
@@ -249,6 +249,7 @@ def parse_coordinated(seq: int, lines: Sequence[Line], vocab: Vocabulary, fail: 
         i += 1
     if not name_parts:
         fail(lines[0], "no_name", where=where)
+    dept = squash(dept)  # a space inside a wrapped name is no part of it (木垒县 水利局)
     if i < len(lines) and _reads_as_department(lines[i].text, vocab):
         fail(lines[i], "department_separator", where=where, text=lines[i].text)
     if not _name_complete(dept, vocab) or "" in dept.split("、"):
@@ -284,7 +285,7 @@ def _withdrawn_department(text: str, vocab: Vocabulary) -> tuple[list[str], str]
     cut = min((text.find(c) for c in _COLONS if c in text), default=-1)
     if cut <= 0:
         return None
-    departments = text[:cut].split("、")
+    departments = squash(text[:cut]).split("、")
     if not all(_name_complete(d, vocab) for d in departments):
         return None
     return departments, text[cut + 1:].strip()
