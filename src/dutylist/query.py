@@ -663,6 +663,8 @@ def _ranked_sets(
         rest = limit - len(records) if limit else None
         records += stage("duties_fts", weights, ranks[0], outside, order, rest)
     rows = _rows(conn, records)
+    for row in rows:
+        row.score = row.score or 0.0  # 0.0, not -0.0, where no bm25 ranked the row
     return rows, max(total or 0, len(rows)), capped
 
 
