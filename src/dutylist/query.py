@@ -355,7 +355,9 @@ def _ranked_query(
         rowsets.rank_match(parsed.terms, _ALL_COLUMNS),
         rowsets.rank_match(parsed.terms, _NAME_COLUMNS),
     )
-    return _ranked_sets(conn, parsed.terms, full, names, head, ranks, where, args, limit)
+    return _ranked_sets(
+        conn, parsed.terms, full, names, head, ranks, where, args, limit, found
+    )
 
 
 def _matching_ids(
@@ -591,6 +593,20 @@ def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]
     return rows
 
 
+def _smallest_first(
+    conn: sqlite3.Connection, plan: rowsets.Plan, args: dict[str, Any]
+) -> rowsets.Plan:
+    """The plan with its smallest set first, to drive the query (the others are made
+    once as filters): sizes are counted up to a few thousand rows each."""
+    if plan.match or len(plan.sets) < 2:
+        return plan
+    sizes = [
+        conn.execute(f"SELECT count(*) FROM ({s} LIMIT 4000)", args).fetchone()[0]
+        for s in plan.sets
+    ]
+    return plan._replace(sets=tuple(s for _, s in sorted(zip(sizes, plan.sets, strict=True))))
+
+
 def _ranked_sets(
     conn: sqlite3.Connection,
     terms: Sequence[Term],
@@ -601,67 +617,139 @@ def _ranked_sets(
     where: list[str],
     args: dict[str, Any],
     limit: int | None,
+    found: dict[str, Any] | None = None,
 ) -> tuple[list[DutyRow], int, bool]:
     """``_ranked`` for a query whose every term has a single character (犬 乡, 狗):
     no one bm25 covers all its rows.
 
     Items whose name matches (``names``) come first, then the rest. In each part:
-    bm25 over the bigram alternatives (``ranks``, for ``duties_fts`` and
-    ``names_fts``: 狗's 犬只, 养犬) where a row has one, before the rows matched by
-    characters only; among those, the rest of the rows whose name or departments
-    match (``head``) first; then names holding the query's characters more
-    densely (``rowsets.density``: a short name, a character said twice), then
-    document order (stable).
+    the rows with a bigram alternative (``ranks``, for ``duties_fts`` and
+    ``names_fts``: 狗's 犬只, 养犬) by its bm25, then the rows matched by characters
+    only: in the rest, those whose name or departments match (``head``) first;
+    then names holding the query's characters more densely (``rowsets.density``:
+    a short name, a character said twice), then document order (stable).
     Without ``names`` (partial matches ranked by coverage) there is no name stage.
     """
-    driver = rowsets.set_sql(full, args)
-    join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
-    matches = f"FROM ({driver}) m{join}{_where(where)}"
-    counted = _counted(conn, matches, "m.rowid", args, limit)
-    if counted is None:
+    if len(full.sets) == 1:  # one set: read in document order as far as needed
+        driver = rowsets.set_sql(full, args)
+        join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
+        counted = _counted(conn, f"FROM ({driver}) m{join}{_where(where)}", "m.rowid", args, limit)
+        if counted is None:
+            return [], 0, False
+        total, capped = counted
+        bound = rank_bound = ""
+        if "bound" in args:
+            bound, rank_bound = " AND m.rowid < :bound", " AND rowid < :bound"
+        return _staged(conn, terms, driver, names, head, ranks, where, args, limit,
+                       (total, capped, bound, rank_bound))
+    # Several sets: their intersection is found once, in document order (a common
+    # character's set costs a pass each time a statement makes it).
+    found = {} if found is None else found
+    if "ids" not in found:
+        full = _smallest_first(conn, full, args)
+        join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
+        cap = " LIMIT :cap" if limit else ""
+        sql = (
+            f"SELECT m.rowid FROM ({rowsets.set_sql(full, args)}) m{join}{_where(where)} "
+            f"ORDER BY m.rowid{cap}"
+        )
+        found["ids"] = [rowid for (rowid,) in conn.execute(sql, {**args, "cap": COUNT_CAP + 1})]
+    ids = found["ids"]
+    if not ids:
         return [], 0, False
-    total, capped = counted
-    bound, rank_bound = ("", "") if "bound" not in args else (
-        " AND m.rowid < :bound", " AND rowid < :bound"
-    )
+    total, capped = len(ids), bool(limit) and len(ids) > COUNT_CAP
+    if capped:
+        total = COUNT_CAP
+    bound = rank_bound = ""
+    if limit and len(ids) > RANK_CAP:
+        # Rank only the first RANK_CAP matches in document order, as _ranked does.
+        ids = ids[:RANK_CAP]
+        args["last"] = ids[-1]
+        bound, rank_bound = " AND m.rowid <= :last", " AND rowid <= :last"
+    args["ids"] = json.dumps(ids)
+    driver = "SELECT value AS rowid FROM json_each(:ids)"
+    return _staged(conn, terms, driver, names, head, ranks, where, args, limit,
+                   (total, capped, bound, rank_bound))
+
+
+def _staged(
+    conn: sqlite3.Connection,
+    terms: Sequence[Term],
+    driver: str,
+    names: rowsets.Plan | None,
+    head: rowsets.Plan | None,
+    ranks: tuple[str, str],
+    where: list[str],
+    args: dict[str, Any],
+    limit: int | None,
+    counted: tuple[int | None, bool, str, str],
+) -> tuple[list[DutyRow], int, bool]:
+    """``_ranked_sets``' two stages over ``driver`` (the matching rows), ``counted``
+    saying how many match, whether that is a lower bound, and the bound on the
+    ranked rows (on ``m.rowid`` and on an FTS table's rowid)."""
+    total, capped, bound, rank_bound = counted
     filters = "".join(f" AND {clause}" for clause in where)
     records: list[sqlite3.Row] = []
     chars = rowsets.chars_of(terms)
-    dense = f", {rowsets.density(chars, 'd.name', args)} DESC" if chars else ""
+    dense = f"{rowsets.density(chars, 'd.name', args)} DESC, " if chars else ""
 
-    def stage(table: str, weights: str, rank: str, inside: str, order: str, count: int | None,
-              ) -> list[sqlite3.Row]:
+    def stage(rows: str, table: str, weights: str, rank: str, exclude: str, head: str,
+              count: int | None) -> list[sqlite3.Row]:
+        """``rows`` but ``exclude``: those ``rank`` matches by bm25 over ``table``, then the
+        others (``head`` first, then by density); ``count`` of them at most."""
+        args["count"] = count
+        limit_clause = " LIMIT :count" if count else ""
+        outside = f" AND rowid NOT IN ({exclude})" if exclude else ""
+        m_outside = f" AND m.rowid NOT IN ({exclude})" if exclude else ""
+        found: list[sqlite3.Row] = []
+        unranked = ""
         if rank:
             args[f"{table}_rank"] = rank
-            score = "coalesce(r.rank, 0.0)"
-            scores = (
-                f" LEFT JOIN (SELECT rowid, bm25({table}{weights}) AS rank FROM {table} "
-                f"WHERE {table} MATCH :{table}_rank{rank_bound}) r ON r.rowid = m.rowid"
+            ranked = (
+                f"SELECT rowid, bm25({table}{weights}) AS rank FROM {table} "
+                f"WHERE {table} MATCH :{table}_rank{rank_bound} "
+                f"AND +rowid IN (SELECT rowid FROM ({rows}) WHERE 1{rank_bound}){outside}"
             )
-        else:
-            score, scores = "0.0", ""
-        args["count"] = count
+            if where:
+                sql = (
+                    f"{_ROW_SELECT}, r.rank FROM ({ranked}) r JOIN duties d ON d.rowid = r.rowid"
+                    f" WHERE 1{filters} ORDER BY r.rank, r.rowid{limit_clause}"
+                )
+            else:
+                sql = (
+                    f"{_ROW_SELECT}, r.rank FROM ({ranked} ORDER BY rank, rowid{limit_clause}) r "
+                    "JOIN duties d ON d.rowid = r.rowid ORDER BY r.rank, r.rowid"
+                )
+            found = conn.execute(sql, args).fetchall()
+            if count and len(found) >= count:
+                return found
+            args["count"] = count - len(found) if count else None
+            unranked = (
+                f" AND m.rowid NOT IN (SELECT rowid FROM {table} "
+                f"WHERE {table} MATCH :{table}_rank{rank_bound})"
+            )
+        tier = f"m.rowid NOT IN ({head}), " if head else ""
         sql = (
-            f"{_ROW_SELECT}, {score} AS rank FROM ({driver}) m "
-            f"JOIN duties d ON d.rowid = m.rowid{scores} WHERE 1{bound}{filters}{inside} "
-            f"ORDER BY rank{order}{dense}, d.rowid"
-            + (" LIMIT :count" if count else "")
+            f"{_ROW_SELECT}, 0.0 AS rank FROM ({rows}) m JOIN duties d ON d.rowid = m.rowid "
+            f"WHERE 1{bound}{filters}{m_outside}{unranked} "
+            f"ORDER BY {tier}{dense}d.rowid{limit_clause}"
         )
-        return conn.execute(sql, args).fetchall()
+        return found + conn.execute(sql, args).fetchall()
 
     def bounded(plan: rowsets.Plan) -> str:
         """A plan's rows below the bound: the set is made once per statement."""
         return f"SELECT rowid FROM ({rowsets.set_sql(plan, args)}) WHERE 1{rank_bound}"
 
+    # A row whose name has every term has them all (the name is one of the columns):
+    # the name stage reads the name matches only.
     name_set = bounded(names) if names else ""
     if names:
-        records = stage("names_fts", "", ranks[1], f" AND +m.rowid IN ({name_set})", "", limit)
+        records = stage(name_set, "names_fts", "", ranks[1], "", "", limit)
     if not limit or len(records) < limit:
-        outside = f" AND m.rowid NOT IN ({name_set})" if names else ""
-        order = f", m.rowid NOT IN ({bounded(head)})" if head else ""
         weights = ", " + ", ".join(str(w) for w in _WEIGHTS)
         rest = limit - len(records) if limit else None
-        records += stage("duties_fts", weights, ranks[0], outside, order, rest)
+        tier = bounded(head) if head else ""
+        records += stage(driver, "duties_fts", weights, ranks[0], name_set, tier, rest)
     rows = _rows(conn, records)
     for row in rows:
         row.score = row.score or 0.0  # 0.0, not -0.0, where no bm25 ranked the row
