@@ -13,6 +13,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -493,3 +494,36 @@ def test_near_parameter_is_the_near_option(
 ) -> None:
     payload = get(f"/-/dutylist/duties.json?q={query_text}&near=1").json()
     assert payload["rows"] == cli_json(cli, db_2024, "search", query_text, "--near")
+
+
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_pages_show_control_characters_as_escapes(
+    tmp_path: Path, loop: asyncio.AbstractEventLoop
+) -> None:
+    """A bidi override or an ESC in the data reaches no reader raw: dutylist's pages and
+    Datasette's own table and row pages print escapes; JSON keeps the text exact."""
+    from dutylist.source import load_catalog
+    from dutylist.store.build import build_database
+
+    from .conftest import ROOT
+
+    db = tmp_path / "hostile.db"
+    build_database(load_catalog(ROOT / "tests" / "fixtures" / "hostile.yaml"), db)
+    instance = _datasette([db])
+    try:
+        pages = [
+            f"/-/dutylist/{db.stem}/B1", f"/-/dutylist/{db.stem}/C2",
+            f"/-/dutylist/{db.stem}?q=低保", f"/{db.stem}/duties", f"/{db.stem}/duties/B1",
+        ]
+        for path in pages:
+            response = loop.run_until_complete(instance.client.get(path))
+            assert response.status_code == 200, path
+            assert not RAW_CONTROL.findall(response.text), path
+        shown = loop.run_until_complete(instance.client.get(f"/-/dutylist/{db.stem}/B1")).text
+        assert "\\x1b" in shown
+        data = loop.run_until_complete(instance.client.get(f"/-/dutylist/{db.stem}/B1.json"))
+        assert "\x1b" in data.json()["category"]  # exact, JSON-escaped
+    finally:
+        _close(instance)

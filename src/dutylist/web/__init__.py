@@ -17,7 +17,24 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
+from dutylist.controls import visible
 from dutylist.web import bom, catalogs, facets, views
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    """Every value a page prints shows control characters as escapes (``\\u202e``), as the
+    command line's tables do: a bidi override in the data would reorder what a reader
+    sees, on dutylist's pages and Datasette's own (the duties table, its rows)."""
+    env.finalize = _shown
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Markup):  # already HTML: the escapes add no markup
+        return Markup(visible(str(value)))
+    if isinstance(value, str):
+        return visible(value)
+    return value
 
 
 @hookimpl
