@@ -44,6 +44,8 @@ from dutylist.textsearch import (
     first_match,
     has_chars,
     match_all,
+    needle,
+    segments,
     term_match,
     term_options,
 )
@@ -795,8 +797,12 @@ def _add_matches(
 
 
 def _in_head(row: DutyRow, parsed: ParsedQuery) -> bool:
-    """Whether a word of ``parsed`` is in the row's name or departments (not only its steps)."""
-    return first_match(_head_fields(row), parsed.words) is not None
+    """Whether a word of ``parsed`` is in the row's name or departments (not only its steps),
+    punctuation inside the text skipped (两癌筛查 in “两癌”筛查)."""
+    needles = [n for n in map(needle, parsed.words) if n]
+    return any(
+        n in "".join(segments(text)) for _key, text in _head_fields(row) for n in needles
+    )
 
 
 def _head_fields(row: DutyRow) -> list[tuple[str, str]]:
