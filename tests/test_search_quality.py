@@ -99,6 +99,7 @@ def test_a_synonym_that_straddles_is_not_an_answer(conn) -> None:  # type: ignor
         "办身份证", "快递丢了找谁赔",  # 身份证, 快递: only mentioned in steps
         "汽车保险理赔", "雅思考试报名",  # two plain words of one item, and a foreign word
         "交通事故责任认定",  # the best item holds two of its four words
+        "派出所办身份证", "卫生院挂号",  # a department and a task none of its items holds
     ],
 )
 def test_out_of_scope_finds_no_answer(conn, typed: str) -> None:  # type: ignore[no-untyped-def]
@@ -136,6 +137,7 @@ def test_partial_ranking_puts_more_of_the_query_first(conn) -> None:  # type: ig
         ("村里有人偷偷杀羊卖肉有人管吗", "C22"),  # 卖肉 unknown, 杀羊 a synonym key
         ("医保卡怎么报销看病的钱", "B64"),  # 卡 after a synonym key stays a stray
         ("我家牛羊要打防疫针找谁", "B43"),
+        ("派出所上户口", "C35"), ("民政局低保", "B28"),  # a department and a task it holds
     ],
 )
 def test_spoken_questions(conn, question: str, wanted: str) -> None:  # type: ignore[no-untyped-def]

@@ -172,6 +172,14 @@ def test_a_question_with_a_word_the_list_lacks_is_answered_only_by_a_covered_wor
     four = understand.Reading(ParsedQuery(tuple(Term(w, (w,)) for w in ("人民", "政府", "学习", "人员"))))
     assert not understand.answers(complete, four, 2, WORDS_DB)
     assert understand.answers(complete, four, 3, WORDS_DB)
+    # A department vouches for a question about itself, not for a task it does not hold.
+    office = Term("民政局", ("民政局",), ("木垒县民政局",))
+    alone = understand.Reading(ParsedQuery((office,)))
+    with_task = understand.Reading(ParsedQuery((office, Term("人民", ("人民",)))))
+    assert understand.answers(complete, alone, 1, WORDS_DB)
+    assert not understand.answers(complete, with_task, 1, WORDS_DB)
+    assert not understand.answers(foreign, alone, 1, WORDS_DB)  # 卫生院 挂号
+    assert understand.answers(complete, with_task, 2, WORDS_DB)  # an item holds both
     # One unknown character (a stray) is not a word the list lacks.
     assert understand.answers(understand.Reading(ParsedQuery(), unknown=("汽",)), plain, 2, WORDS_DB)
 

@@ -436,10 +436,20 @@ def answers(whole: Reading, known: Reading, best: int, words: Words) -> bool:
     the list is known to cover (a synonym key, a department). Without such a word,
     a covered word answers, or an item holding two words of the question and most of
     them (交通 事故 责任 认定: an item with 事故 and 责任 only is a near miss).
+
+    A department's name vouches only for a question about the department itself: with
+    other words (派出所 办 身份证, 卫生院 挂号) it asks for a task of the department, and
+    its items that do not hold them are near misses.
     """
-    if any(len(piece) >= 2 for piece in whole.unknown):
+    foreign = any(len(piece) >= 2 for piece in whole.unknown)
+    terms = known.parsed.terms
+    if foreign or not all(t.departments for t in terms):
+        known = known._replace(
+            parsed=ParsedQuery(tuple(t for t in terms if not t.departments))
+        )
+    if foreign:
         return vouched(known)
-    return (best >= 2 and 2 * best > len(known.parsed.terms)) or covered(known, words)
+    return (best >= 2 and 2 * best > len(terms)) or covered(known, words)
 
 
 def sufficient(reading: Reading, *, matched: bool = False) -> bool:
