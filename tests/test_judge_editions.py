@@ -425,3 +425,61 @@ def test_damaged_texts_import_to_a_valid_list_or_name_a_line(
             continue
         check_lines(result.yaml, "out.yaml")
         parse_catalog(result.yaml, "out.yaml")
+
+
+FOOTER_FORMS = ["第 29 页，共 57 页", "第30页 共58页", "第 30 页,共 58 页", "第3页/共58页",
+                "共58页 第3页", "第 3 页", "- 30 -", "— 30 —", "－30－", "30/58", "Page 3 of 58"]
+
+
+@pytest.mark.parametrize("footer", FOOTER_FORMS)
+def test_every_footer_form_anywhere_changes_nothing(footer: str, base: dict[str, Any]) -> None:
+    """A page footer between items, inside a wrapped name, between steps and inside a
+    wrapped step, with blank lines and trailing spaces around it."""
+    lines = base_text().split("\n")
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        out.append(line)
+        if n % 97 == 5 and "序号" not in line and line.strip() not in ("对应上级", "部门"):
+            out += ["", f"  {footer}  ", ""]
+    assert import_text("\n".join(out), shown="t.txt").data == base
+
+
+def _with_titles(text: str, titles: dict[str, list[str]]) -> str:
+    """The text with title lines before the first line and before each table's header."""
+    lines = text.split("\n")
+    coordinated = next(i for i, s in enumerate(lines) if s.strip() == "对应上级") - 1
+    withdrawn = next(i for i, s in enumerate(lines) if "承接部门及工作方式" in s)
+    return "\n".join([*titles["basic"], *lines[:coordinated], *titles["coordinated"],
+                      *lines[coordinated:withdrawn], *titles["withdrawn"], *lines[withdrawn:]])
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        {"basic": ["大南沟乌孜别克族乡履职事项清单", "", "一、基本履职事项清单"],
+         "coordinated": ["", "二、配合履职事项清单", ""],
+         "withdrawn": ["三、上级部门收回事项清单"]},
+        {"basic": ["附件1", "大南沟乌孜别克族乡基本履职事项清单（2027年版）"],
+         "coordinated": ["附件2", FOOTERS[0], "大南沟乌孜别克族乡配合履职事项清单（2027年版）"],
+         "withdrawn": ["附件3：", "大南沟乌孜别克族乡上级部门收回事项清单（2027年版）"]},
+        {"basic": [], "coordinated": ["配合履职事项清单"], "withdrawn": ["上级部门收回事项清单"]},
+    ],
+    ids=["numbered", "attachments", "plain"],
+)
+def test_titles_of_the_document_and_its_tables_are_no_item_text(
+    titles: dict[str, list[str]], base: dict[str, Any],
+) -> None:
+    """A PDF prints the document's and each table's title: they were glued to the last item
+    of the table before (B103's name ended in 二、配合履职事项清单)."""
+    assert import_text(_with_titles(base_text(), titles), shown="t.txt").data == base
+
+
+def test_a_line_reading_like_a_title_inside_an_item_stays_text(base: dict[str, Any]) -> None:
+    ed = Edition()
+    seq = 5
+    ed.item("basic", seq)[1:1] = ["调整本乡履职事项清单"]  # a wrapped line of the name
+    ed.item("basic", seq + 1)[1:1] = ["基本履职事项清单", " 序号 事项类别 事项名称"]  # page break
+    data = import_text(ed.text(), shown="t.txt").data
+    for n, kept in ((seq - 1, "调整本乡履职事项清单"), (seq, "基本履职事项清单")):
+        name = _names(data, "basic")[n]
+        assert kept in name and name.replace(kept, "", 1) == _names(base, "basic")[n]

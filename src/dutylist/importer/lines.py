@@ -2,9 +2,11 @@
 
 The PDF text repeats the table header on every page (in several spellings,
 the coordinated one spread over three lines, sometimes without its first
-line) and may carry page footers (``第 29 页，共 57 页``, ``第30页 共58页``,
+line), may carry page footers (``第 29 页，共 57 页``, ``第30页 共58页``,
 ``- 30 -`` …).  They are recognised on the text with whitespace removed and
-dropped wherever they occur, also in the middle of a wrapped cell.
+dropped wherever they occur, also in the middle of a wrapped cell.  Titles of the
+document and of its tables (``二、配合履职事项清单``, ``附件2``) are dropped where a
+title stands: before the first item, or before the header of the next table.
 """
 
 from __future__ import annotations
@@ -47,6 +49,17 @@ _FOOTER_RES = (
 
 # ``第 30 页，共 58 页`` sharing a line with text (set off by spaces): the footer goes.
 _INLINE_FOOTER = re.compile(r"(?:^|\s)第\s*\d+\s*页\s*[，,、/]?\s*共\s*\d+\s*页(?=\s|$)")
+
+# Titles of the document and of its tables (``大南沟乌孜别克族乡履职事项清单``,
+# ``二、配合履职事项清单``, ``附件2：…上级部门收回事项清单（2027年版）``), squashed: page
+# furniture like the headers, never the text of the item before them.
+_TITLE_RE = re.compile(
+    r"^(?:附件\d*[：:]?)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])?"
+    r"[\u4e00-\u9fff]{0,30}?(?:基本履职|配合履职|上级部门收回|收回|履职)事项清单"
+    r"(?:[（(][^（）()]{1,20}[）)])?$"
+)
+# ``附件`` / ``附件2`` on a line of its own.
+_ATTACHMENT_RE = re.compile(r"^附件\d*[：:]?$")
 
 # Header lines, squashed.  Which table each one opens (None: any table).
 _BASIC_HEADER = "序号事项类别事项名称"
@@ -106,6 +119,7 @@ def split_tables(raw: str) -> Tables:
             kinds.append("coordinated")
         else:
             kinds.append(False)
+    _drop_titles(squashed, kinds)
     tables: Tables = {kind: [] for kind in LIST_KINDS}
     current: ListKind = "basic"
     for ln, kind in zip(lines, kinds, strict=True):
@@ -114,6 +128,41 @@ def split_tables(raw: str) -> Tables:
         elif kind is not None and LIST_KINDS.index(kind) > LIST_KINDS.index(current):
             current = kind
     return tables
+
+
+def _drop_titles(squashed: list[str], kinds: list[ListKind | None | Literal[False]]) -> None:
+    """Mark title lines as artefacts where a title stands: before the first item, or just
+    before the header that opens the next table (a line of an item's text that happens to
+    read ``…履职事项清单`` elsewhere stays text)."""
+    seen_body = False
+    current: ListKind = "basic"
+    for i, s in enumerate(squashed):
+        kind = kinds[i]
+        if kind is not False:
+            if kind is not None and _later(kind, current):
+                current = kind
+            continue
+        if not _is_title(s):
+            seen_body = True
+            continue
+        j = i + 1  # past other titles and footers: what does the title stand before?
+        while j < len(squashed) and (
+            kinds[j] is None or (kinds[j] is False and _is_title(squashed[j]))
+        ):
+            j += 1
+        opens = kinds[j] if j < len(squashed) else None
+        if not seen_body or (opens is not None and opens is not False and _later(opens, current)):
+            kinds[i] = None
+        else:
+            seen_body = True
+
+
+def _is_title(squashed: str) -> bool:
+    return bool(_TITLE_RE.match(squashed) or _ATTACHMENT_RE.match(squashed))
+
+
+def _later(kind: ListKind, current: ListKind) -> bool:
+    return LIST_KINDS.index(kind) > LIST_KINDS.index(current)
 
 
 # A step or heading number cut from its mark by a line or page break (``2`` / ``.对上报…``,
