@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dutylist import labels, rowsets, understand
+from dutylist import charsearch, labels, rowsets, understand
 from dutylist.errors import UsageError
 from dutylist.ids import ListKind, make_id, parse_id
 from dutylist.lexicon import Lexicon
@@ -40,7 +40,6 @@ from dutylist.store.schema import connect, load_synonyms
 from dutylist.textsearch import (
     MAX_QUERY_CHARS,
     ParsedQuery,
-    Term,
     first_match,
     has_chars,
     match_all,
@@ -281,8 +280,9 @@ def _by_coverage(
             rowsets.union(rowsets.any_term(parsed.terms, _ALL_COLUMNS), "duties_fts", args),
         ))
         rank = rowsets.rank_match(parsed.terms, _ALL_COLUMNS)
-        rows, total, capped = _ranked_sets(
-            conn, parsed.terms, full, None, None, (rank, ""), where, args, _COVERAGE_POOL
+        rows, total, capped = charsearch.ranked_sets(
+            conn, parsed.terms, full, None, None, (rank, ""), where, args, _COVERAGE_POOL,
+            _caps(),
         )
     else:
         match = " OR ".join(term_match(term, _ALL_COLUMNS) for term in parsed.terms)
@@ -311,6 +311,11 @@ def _by_coverage(
     return ((rows[:limit] if limit else rows), total, capped), coverage[rows[0].id]
 
 
+def _caps() -> charsearch.Caps:
+    """The caps as they are now (tests lower them)."""
+    return charsearch.Caps(COUNT_CAP, RANK_CAP, ", ".join(str(w) for w in _WEIGHTS))
+
+
 def _ranked_query(
     conn: sqlite3.Connection,
     parsed: ParsedQuery,
@@ -336,7 +341,9 @@ def _ranked_query(
     if full.match and names.match:
         found = {} if found is None else found
         if "ids" not in found:
-            found["ids"], found["name_ids"] = _matching_ids(conn, full, names, where, args, limit)
+            found["ids"], found["name_ids"] = charsearch.matching_ids(
+                conn, full, names, where, args, limit, _caps()
+            )
         ids, name_ids = found["ids"], found["name_ids"]
         if not ids:
             return [], 0, False
@@ -357,73 +364,9 @@ def _ranked_query(
         rowsets.rank_match(parsed.terms, _ALL_COLUMNS),
         rowsets.rank_match(parsed.terms, _NAME_COLUMNS),
     )
-    return _ranked_sets(
-        conn, parsed.terms, full, names, head, ranks, where, args, limit, found
+    return charsearch.ranked_sets(
+        conn, parsed.terms, full, names, head, ranks, where, args, limit, _caps(), found
     )
-
-
-def _matching_ids(
-    conn: sqlite3.Connection,
-    full: rowsets.Plan,
-    names: rowsets.Plan,
-    where: list[str],
-    args: dict[str, Any],
-    limit: int | None,
-) -> tuple[list[int], list[int]]:
-    """The rows matching ``full`` and the filters, in document order (with a limit, up
-    to COUNT_CAP + 1), and those of them whose name matches (``names``)."""
-    join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
-    cap = " LIMIT :cap" if limit else ""
-    sql = (
-        f"SELECT m.rowid FROM ({rowsets.set_sql(full, args)}) m{join}{_where(where)} "
-        f"ORDER BY m.rowid{cap}"
-    )
-    ids = [rowid for (rowid,) in conn.execute(sql, {**args, "cap": COUNT_CAP + 1})]
-    if not ids:
-        return [], []
-    names_sql = rowsets.set_sql(names, args) + " AND +rowid IN (SELECT value FROM json_each(:ids))"
-    name_ids = [rowid for (rowid,) in conn.execute(names_sql, {**args, "ids": json.dumps(ids)})]
-    return ids, name_ids
-
-
-def _counted(
-    conn: sqlite3.Connection,
-    matches: str,
-    rowid: str,
-    args: dict[str, Any],
-    limit: int | None,
-) -> tuple[int | None, bool] | None:
-    """How many rows ``matches`` (a FROM clause) has and whether that is a lower bound;
-    None when it has none. With more than RANK_CAP, sets ``args["bound"]``."""
-    total: int | None = None
-    capped = False
-    if limit:
-        # The first limit + 1 matches: when there are no more, that is the count.
-        first = conn.execute(
-            f"SELECT {rowid} {matches} ORDER BY {rowid} LIMIT :probe",
-            {**args, "probe": limit + 1},
-        ).fetchall()
-        if not first:
-            return None
-        if len(first) <= limit:
-            total = len(first)
-        else:
-            # Counting every match of a common word costs more than the exact
-            # number tells: stop at COUNT_CAP and say "10,000+".
-            total = conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 {matches} LIMIT :count_cap)",
-                {**args, "count_cap": COUNT_CAP + 1},
-            ).fetchone()[0]
-            if total > COUNT_CAP:
-                total, capped = COUNT_CAP, True
-        if total > RANK_CAP:
-            # Ranking costs a bm25 per match: for a word in most items of a large
-            # corpus, rank only the first RANK_CAP matches in document order.
-            args["bound"] = conn.execute(
-                f"SELECT {rowid} {matches} ORDER BY {rowid} LIMIT 1 OFFSET :rank_cap",
-                {**args, "rank_cap": RANK_CAP},
-            ).fetchone()[0]
-    return total, capped
 
 
 def _ranked(
@@ -593,169 +536,6 @@ def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]
     for row, (_tier, rank, _rowid) in zip(rows, order, strict=True):
         row.score = -rank
     return rows
-
-
-def _smallest_first(
-    conn: sqlite3.Connection, plan: rowsets.Plan, args: dict[str, Any]
-) -> rowsets.Plan:
-    """The plan with its smallest set first, to drive the query (the others are made
-    once as filters): sizes are counted up to a few thousand rows each."""
-    if plan.match or len(plan.sets) < 2:
-        return plan
-    sizes = [
-        conn.execute(f"SELECT count(*) FROM ({s} LIMIT 4000)", args).fetchone()[0]
-        for s in plan.sets
-    ]
-    return plan._replace(sets=tuple(s for _, s in sorted(zip(sizes, plan.sets, strict=True))))
-
-
-def _ranked_sets(
-    conn: sqlite3.Connection,
-    terms: Sequence[Term],
-    full: rowsets.Plan,
-    names: rowsets.Plan | None,
-    head: rowsets.Plan | None,
-    ranks: tuple[str, str],
-    where: list[str],
-    args: dict[str, Any],
-    limit: int | None,
-    found: dict[str, Any] | None = None,
-) -> tuple[list[DutyRow], int, bool]:
-    """``_ranked`` for a query whose every term has a single character (犬 乡, 狗):
-    no one bm25 covers all its rows.
-
-    Items whose name matches (``names``) come first, then the rest. In each part:
-    the rows with a bigram alternative (``ranks``, for ``duties_fts`` and
-    ``names_fts``: 狗's 犬只, 养犬) by its bm25, then the rows matched by characters
-    only: in the rest, those whose name or departments match (``head``) first;
-    then names holding the query's characters more densely (``rowsets.density``:
-    a short name, a character said twice), then document order (stable).
-    Without ``names`` (partial matches ranked by coverage) there is no name stage.
-    """
-    if len(full.sets) == 1:  # one set: read in document order as far as needed
-        driver = rowsets.set_sql(full, args)
-        join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
-        counted = _counted(conn, f"FROM ({driver}) m{join}{_where(where)}", "m.rowid", args, limit)
-        if counted is None:
-            return [], 0, False
-        total, capped = counted
-        bound = rank_bound = ""
-        if "bound" in args:
-            bound, rank_bound = " AND m.rowid < :bound", " AND rowid < :bound"
-        return _staged(conn, terms, driver, names, head, ranks, where, args, limit,
-                       (total, capped, bound, rank_bound))
-    # Several sets: their intersection is found once, in document order (a common
-    # character's set costs a pass each time a statement makes it).
-    found = {} if found is None else found
-    if "ids" not in found:
-        full = _smallest_first(conn, full, args)
-        join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
-        cap = " LIMIT :cap" if limit else ""
-        sql = (
-            f"SELECT m.rowid FROM ({rowsets.set_sql(full, args)}) m{join}{_where(where)} "
-            f"ORDER BY m.rowid{cap}"
-        )
-        found["ids"] = [rowid for (rowid,) in conn.execute(sql, {**args, "cap": COUNT_CAP + 1})]
-    ids = found["ids"]
-    if not ids:
-        return [], 0, False
-    total, capped = len(ids), bool(limit) and len(ids) > COUNT_CAP
-    if capped:
-        total = COUNT_CAP
-    bound = rank_bound = ""
-    if limit and len(ids) > RANK_CAP:
-        # Rank only the first RANK_CAP matches in document order, as _ranked does.
-        ids = ids[:RANK_CAP]
-        args["last"] = ids[-1]
-        bound, rank_bound = " AND m.rowid <= :last", " AND rowid <= :last"
-    args["ids"] = json.dumps(ids)
-    driver = "SELECT value AS rowid FROM json_each(:ids)"
-    return _staged(conn, terms, driver, names, head, ranks, where, args, limit,
-                   (total, capped, bound, rank_bound))
-
-
-def _staged(
-    conn: sqlite3.Connection,
-    terms: Sequence[Term],
-    driver: str,
-    names: rowsets.Plan | None,
-    head: rowsets.Plan | None,
-    ranks: tuple[str, str],
-    where: list[str],
-    args: dict[str, Any],
-    limit: int | None,
-    counted: tuple[int | None, bool, str, str],
-) -> tuple[list[DutyRow], int, bool]:
-    """``_ranked_sets``' two stages over ``driver`` (the matching rows), ``counted``
-    saying how many match, whether that is a lower bound, and the bound on the
-    ranked rows (on ``m.rowid`` and on an FTS table's rowid)."""
-    total, capped, bound, rank_bound = counted
-    filters = "".join(f" AND {clause}" for clause in where)
-    records: list[sqlite3.Row] = []
-    chars = rowsets.chars_of(terms)
-    dense = f"{rowsets.density(chars, 'd.name', args)} DESC, " if chars else ""
-
-    def stage(rows: str, table: str, weights: str, rank: str, exclude: str, head: str,
-              count: int | None) -> list[sqlite3.Row]:
-        """``rows`` but ``exclude``: those ``rank`` matches by bm25 over ``table``, then the
-        others (``head`` first, then by density); ``count`` of them at most."""
-        args["count"] = count
-        limit_clause = " LIMIT :count" if count else ""
-        outside = f" AND rowid NOT IN ({exclude})" if exclude else ""
-        m_outside = f" AND m.rowid NOT IN ({exclude})" if exclude else ""
-        found: list[sqlite3.Row] = []
-        unranked = ""
-        if rank:
-            args[f"{table}_rank"] = rank
-            ranked = (
-                f"SELECT rowid, bm25({table}{weights}) AS rank FROM {table} "
-                f"WHERE {table} MATCH :{table}_rank{rank_bound} "
-                f"AND +rowid IN (SELECT rowid FROM ({rows}) WHERE 1{rank_bound}){outside}"
-            )
-            if where:
-                sql = (
-                    f"{_ROW_SELECT}, r.rank FROM ({ranked}) r JOIN duties d ON d.rowid = r.rowid"
-                    f" WHERE 1{filters} ORDER BY r.rank, r.rowid{limit_clause}"
-                )
-            else:
-                sql = (
-                    f"{_ROW_SELECT}, r.rank FROM ({ranked} ORDER BY rank, rowid{limit_clause}) r "
-                    "JOIN duties d ON d.rowid = r.rowid ORDER BY r.rank, r.rowid"
-                )
-            found = conn.execute(sql, args).fetchall()
-            if count and len(found) >= count:
-                return found
-            args["count"] = count - len(found) if count else None
-            unranked = (
-                f" AND m.rowid NOT IN (SELECT rowid FROM {table} "
-                f"WHERE {table} MATCH :{table}_rank{rank_bound})"
-            )
-        tier = f"m.rowid NOT IN ({head}), " if head else ""
-        sql = (
-            f"{_ROW_SELECT}, 0.0 AS rank FROM ({rows}) m JOIN duties d ON d.rowid = m.rowid "
-            f"WHERE 1{bound}{filters}{m_outside}{unranked} "
-            f"ORDER BY {tier}{dense}d.rowid{limit_clause}"
-        )
-        return found + conn.execute(sql, args).fetchall()
-
-    def bounded(plan: rowsets.Plan) -> str:
-        """A plan's rows below the bound: the set is made once per statement."""
-        return f"SELECT rowid FROM ({rowsets.set_sql(plan, args)}) WHERE 1{rank_bound}"
-
-    # A row whose name has every term has them all (the name is one of the columns):
-    # the name stage reads the name matches only.
-    name_set = bounded(names) if names else ""
-    if names:
-        records = stage(name_set, "names_fts", "", ranks[1], "", "", limit)
-    if not limit or len(records) < limit:
-        weights = ", " + ", ".join(str(w) for w in _WEIGHTS)
-        rest = limit - len(records) if limit else None
-        tier = bounded(head) if head else ""
-        records += stage(driver, "duties_fts", weights, ranks[0], name_set, tier, rest)
-    rows = _rows(conn, records)
-    for row in rows:
-        row.score = row.score or 0.0  # 0.0, not -0.0, where no bm25 ranked the row
-    return rows, max(total or 0, len(rows)), capped
 
 
 def _add_matches(

@@ -1,0 +1,261 @@
+"""Ranking a query whose every term holds a single character (schema 5).
+
+``query._ranked`` ranks with one bm25 over ``duties_fts``. A one-character word
+(犬, 乡) is only in ``chars_fts`` (``rowsets``), which has no bm25: when every term
+of a query holds one, ``ranked_sets`` orders the rows instead, and
+``matching_ids`` finds once the rows of a query whose other terms do rank it.
+The caps are query's (``COUNT_CAP``, ``RANK_CAP``), passed in ``Caps``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from dutylist import rowsets
+from dutylist.listing import _ROW_SELECT, _rows, _where
+from dutylist.results import DutyRow
+from dutylist.textsearch import Term
+
+
+class Caps(NamedTuple):
+    count_cap: int
+    """Matches are counted up to this many (query.COUNT_CAP)."""
+    rank_cap: int
+    """At most this many matches, the first in document order, are ranked (query.RANK_CAP)."""
+    weights: str
+    """bm25 weights of ``duties_fts``'s columns, as SQL arguments ("10.0, 4.0, 1.0")."""
+
+
+def matching_ids(
+    conn: sqlite3.Connection,
+    full: rowsets.Plan,
+    names: rowsets.Plan,
+    where: list[str],
+    args: dict[str, Any],
+    limit: int | None,
+    caps: Caps,
+) -> tuple[list[int], list[int]]:
+    """The rows matching ``full`` and the filters, in document order (with a limit, up
+    to COUNT_CAP + 1), and those of them whose name matches (``names``)."""
+    join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
+    cap = " LIMIT :cap" if limit else ""
+    sql = (
+        f"SELECT m.rowid FROM ({rowsets.set_sql(full, args)}) m{join}{_where(where)} "
+        f"ORDER BY m.rowid{cap}"
+    )
+    ids = [rowid for (rowid,) in conn.execute(sql, {**args, "cap": caps.count_cap + 1})]
+    if not ids:
+        return [], []
+    names_sql = rowsets.set_sql(names, args) + " AND +rowid IN (SELECT value FROM json_each(:ids))"
+    name_ids = [rowid for (rowid,) in conn.execute(names_sql, {**args, "ids": json.dumps(ids)})]
+    return ids, name_ids
+
+
+def _counted(
+    conn: sqlite3.Connection,
+    matches: str,
+    rowid: str,
+    args: dict[str, Any],
+    limit: int | None,
+    caps: Caps,
+) -> tuple[int | None, bool] | None:
+    """How many rows ``matches`` (a FROM clause) has and whether that is a lower bound;
+    None when it has none. With more than RANK_CAP, sets ``args["bound"]``."""
+    total: int | None = None
+    capped = False
+    if limit:
+        # The first limit + 1 matches: when there are no more, that is the count.
+        first = conn.execute(
+            f"SELECT {rowid} {matches} ORDER BY {rowid} LIMIT :probe",
+            {**args, "probe": limit + 1},
+        ).fetchall()
+        if not first:
+            return None
+        if len(first) <= limit:
+            total = len(first)
+        else:
+            # Counting every match of a common word costs more than the exact
+            # number tells: stop at COUNT_CAP and say "10,000+".
+            total = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 {matches} LIMIT :count_cap)",
+                {**args, "count_cap": caps.count_cap + 1},
+            ).fetchone()[0]
+            if total > caps.count_cap:
+                total, capped = caps.count_cap, True
+        if total > caps.rank_cap:
+            # Ranking costs a bm25 per match: for a word in most items of a large
+            # corpus, rank only the first RANK_CAP matches in document order.
+            args["bound"] = conn.execute(
+                f"SELECT {rowid} {matches} ORDER BY {rowid} LIMIT 1 OFFSET :rank_cap",
+                {**args, "rank_cap": caps.rank_cap},
+            ).fetchone()[0]
+    return total, capped
+
+
+def _smallest_first(
+    conn: sqlite3.Connection, plan: rowsets.Plan, args: dict[str, Any]
+) -> rowsets.Plan:
+    """The plan with its smallest set first, to drive the query (the others are made
+    once as filters): sizes are counted up to a few thousand rows each."""
+    if plan.match or len(plan.sets) < 2:
+        return plan
+    sizes = [
+        conn.execute(f"SELECT count(*) FROM ({s} LIMIT 4000)", args).fetchone()[0]
+        for s in plan.sets
+    ]
+    return plan._replace(sets=tuple(s for _, s in sorted(zip(sizes, plan.sets, strict=True))))
+
+
+def ranked_sets(
+    conn: sqlite3.Connection,
+    terms: Sequence[Term],
+    full: rowsets.Plan,
+    names: rowsets.Plan | None,
+    head: rowsets.Plan | None,
+    ranks: tuple[str, str],
+    where: list[str],
+    args: dict[str, Any],
+    limit: int | None,
+    caps: Caps,
+    found: dict[str, Any] | None = None,
+) -> tuple[list[DutyRow], int, bool]:
+    """``_ranked`` for a query whose every term has a single character (犬 乡, 狗):
+    no one bm25 covers all its rows.
+
+    Items whose name matches (``names``) come first, then the rest. In each part:
+    the rows with a bigram alternative (``ranks``, for ``duties_fts`` and
+    ``names_fts``: 狗's 犬只, 养犬) by its bm25, then the rows matched by characters
+    only: in the rest, those whose name or departments match (``head``) first;
+    then names holding the query's characters more densely (``rowsets.density``:
+    a short name, a character said twice), then document order (stable).
+    Without ``names`` (partial matches ranked by coverage) there is no name stage.
+    """
+    if len(full.sets) == 1:  # one set: read in document order as far as needed
+        driver = rowsets.set_sql(full, args)
+        join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
+        matches = f"FROM ({driver}) m{join}{_where(where)}"
+        counted = _counted(conn, matches, "m.rowid", args, limit, caps)
+        if counted is None:
+            return [], 0, False
+        total, capped = counted
+        bound = rank_bound = ""
+        if "bound" in args:
+            bound, rank_bound = " AND m.rowid < :bound", " AND rowid < :bound"
+        return _staged(conn, terms, driver, names, head, ranks, where, args, limit,
+                       (total, capped, bound, rank_bound), caps.weights)
+    # Several sets: their intersection is found once, in document order (a common
+    # character's set costs a pass each time a statement makes it).
+    found = {} if found is None else found
+    if "ids" not in found:
+        full = _smallest_first(conn, full, args)
+        join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
+        cap = " LIMIT :cap" if limit else ""
+        sql = (
+            f"SELECT m.rowid FROM ({rowsets.set_sql(full, args)}) m{join}{_where(where)} "
+            f"ORDER BY m.rowid{cap}"
+        )
+        cap_args = {**args, "cap": caps.count_cap + 1}
+        found["ids"] = [rowid for (rowid,) in conn.execute(sql, cap_args)]
+    ids = found["ids"]
+    if not ids:
+        return [], 0, False
+    total, capped = len(ids), bool(limit) and len(ids) > caps.count_cap
+    if capped:
+        total = caps.count_cap
+    bound = rank_bound = ""
+    if limit and len(ids) > caps.rank_cap:
+        # Rank only the first RANK_CAP matches in document order, as query._ranked does.
+        ids = ids[:caps.rank_cap]
+        args["last"] = ids[-1]
+        bound, rank_bound = " AND m.rowid <= :last", " AND rowid <= :last"
+    args["ids"] = json.dumps(ids)
+    driver = "SELECT value AS rowid FROM json_each(:ids)"
+    return _staged(conn, terms, driver, names, head, ranks, where, args, limit,
+                   (total, capped, bound, rank_bound), caps.weights)
+
+
+def _staged(
+    conn: sqlite3.Connection,
+    terms: Sequence[Term],
+    driver: str,
+    names: rowsets.Plan | None,
+    head: rowsets.Plan | None,
+    ranks: tuple[str, str],
+    where: list[str],
+    args: dict[str, Any],
+    limit: int | None,
+    counted: tuple[int | None, bool, str, str],
+    weights: str,
+) -> tuple[list[DutyRow], int, bool]:
+    """``_ranked_sets``' two stages over ``driver`` (the matching rows), ``counted``
+    saying how many match, whether that is a lower bound, and the bound on the
+    ranked rows (on ``m.rowid`` and on an FTS table's rowid)."""
+    total, capped, bound, rank_bound = counted
+    filters = "".join(f" AND {clause}" for clause in where)
+    records: list[sqlite3.Row] = []
+    chars = rowsets.chars_of(terms)
+    dense = f"{rowsets.density(chars, 'd.name', args)} DESC, " if chars else ""
+
+    def stage(rows: str, table: str, weights: str, rank: str, exclude: str, head: str,
+              count: int | None) -> list[sqlite3.Row]:
+        """``rows`` but ``exclude``: those ``rank`` matches by bm25 over ``table``, then the
+        others (``head`` first, then by density); ``count`` of them at most."""
+        args["count"] = count
+        limit_clause = " LIMIT :count" if count else ""
+        outside = f" AND rowid NOT IN ({exclude})" if exclude else ""
+        m_outside = f" AND m.rowid NOT IN ({exclude})" if exclude else ""
+        found: list[sqlite3.Row] = []
+        unranked = ""
+        if rank:
+            args[f"{table}_rank"] = rank
+            ranked = (
+                f"SELECT rowid, bm25({table}{weights}) AS rank FROM {table} "
+                f"WHERE {table} MATCH :{table}_rank{rank_bound} "
+                f"AND +rowid IN (SELECT rowid FROM ({rows}) WHERE 1{rank_bound}){outside}"
+            )
+            if where:
+                sql = (
+                    f"{_ROW_SELECT}, r.rank FROM ({ranked}) r JOIN duties d ON d.rowid = r.rowid"
+                    f" WHERE 1{filters} ORDER BY r.rank, r.rowid{limit_clause}"
+                )
+            else:
+                sql = (
+                    f"{_ROW_SELECT}, r.rank FROM ({ranked} ORDER BY rank, rowid{limit_clause}) r "
+                    "JOIN duties d ON d.rowid = r.rowid ORDER BY r.rank, r.rowid"
+                )
+            found = conn.execute(sql, args).fetchall()
+            if count and len(found) >= count:
+                return found
+            args["count"] = count - len(found) if count else None
+            unranked = (
+                f" AND m.rowid NOT IN (SELECT rowid FROM {table} "
+                f"WHERE {table} MATCH :{table}_rank{rank_bound})"
+            )
+        tier = f"m.rowid NOT IN ({head}), " if head else ""
+        sql = (
+            f"{_ROW_SELECT}, 0.0 AS rank FROM ({rows}) m JOIN duties d ON d.rowid = m.rowid "
+            f"WHERE 1{bound}{filters}{m_outside}{unranked} "
+            f"ORDER BY {tier}{dense}d.rowid{limit_clause}"
+        )
+        return found + conn.execute(sql, args).fetchall()
+
+    def bounded(plan: rowsets.Plan) -> str:
+        """A plan's rows below the bound: the set is made once per statement."""
+        return f"SELECT rowid FROM ({rowsets.set_sql(plan, args)}) WHERE 1{rank_bound}"
+
+    # A row whose name has every term has them all (the name is one of the columns):
+    # the name stage reads the name matches only.
+    name_set = bounded(names) if names else ""
+    if names:
+        records = stage(name_set, "names_fts", "", ranks[1], "", "", limit)
+    if not limit or len(records) < limit:
+        rest = limit - len(records) if limit else None
+        tier = bounded(head) if head else ""
+        records += stage(driver, "duties_fts", ", " + weights, ranks[0], name_set, tier, rest)
+    rows = _rows(conn, records)
+    for row in rows:
+        row.score = row.score or 0.0  # 0.0, not -0.0, where no bm25 ranked the row
+    return rows, max(total or 0, len(rows)), capped
