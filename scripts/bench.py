@@ -558,13 +558,28 @@ BASELINE_LOOP = textwrap.dedent(
     import json, sqlite3, sys
 
     conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-    sql = (
-        "SELECT d.id, d.list, d.seq, d.category, d.name, "
+    # Schema 5 keeps single characters in their own table (chars_fts, tagged by field):
+    # a one-character word is looked up there, as dutylist does.
+    chars = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'chars_fts'"
+    ).fetchone() is not None
+    columns = (
+        "d.id, d.list, d.seq, d.category, d.name, "
         "(SELECT group_concat(p.name, '、') FROM duty_departments l "
         "JOIN departments p ON p.id = l.department_id WHERE l.duty_id = d.id) AS departments, "
-        "d.note, bm25(duties_fts) AS rank "
+        "d.note"
+    )
+    ranked = (
+        f"SELECT {columns}, bm25(duties_fts) AS rank "
         "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
-        "WHERE duties_fts MATCH ? ORDER BY rank LIMIT 20"
+        "WHERE duties_fts MATCH ?{also} ORDER BY rank LIMIT 20"
+    )
+    # (+: filter the FTS scan; as an index, SQLite would run the MATCH once per rowid)
+    also = " AND +duties_fts.rowid IN (SELECT rowid FROM chars_fts WHERE chars_fts MATCH ?)"
+    # Only characters: chars_fts holds no positions, so no bm25; in document order.
+    by_chars = (
+        f"SELECT {columns}, 0.0 AS rank FROM chars_fts JOIN duties d "
+        "ON d.rowid = chars_fts.rowid WHERE chars_fts MATCH ? ORDER BY d.rowid LIMIT 20"
     )
     names = ("id", "list", "seq", "category", "name", "departments", "note", "score")
 
@@ -575,13 +590,26 @@ BASELINE_LOOP = textwrap.dedent(
         return "(" + " + ".join('"' + a + b + '"' for a, b in zip(word, word[1:])) + ")"
 
 
+    def char(word):
+        return "(" + " OR ".join(f'"{tag}{word}"' for tag in "ndb") + ")"
+
+
     out = sys.stdout
     for line in sys.stdin:
         text = line.strip()
         if not text:
             continue
-        match = " AND ".join(phrase(word) for word in text.split())
-        for row in conn.execute(sql, (match,)):
+        words = text.split()
+        single = [w for w in words if len(w) == 1] if chars else []
+        multi = [w for w in words if w not in single]
+        if not multi:
+            sql, args = by_chars, (" AND ".join(map(char, single)),)
+        elif single:
+            sql = ranked.format(also=also)
+            args = (" AND ".join(map(phrase, multi)), " AND ".join(map(char, single)))
+        else:
+            sql, args = ranked.format(also=""), (" AND ".join(map(phrase, multi)),)
+        for row in conn.execute(sql, args):
             record = dict(zip(names, row))
             record["query"] = text
             out.write(json.dumps(record, ensure_ascii=False) + "\\n")
