@@ -483,3 +483,29 @@ def test_a_line_reading_like_a_title_inside_an_item_stays_text(base: dict[str, A
     for n, kept in ((seq - 1, "调整本乡履职事项清单"), (seq, "基本履职事项清单")):
         name = _names(data, "basic")[n]
         assert kept in name and name.replace(kept, "", 1) == _names(base, "basic")[n]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        ["", "大南沟乌孜别克族乡人民政府", "2027年3月1日"],
+        ["（此页无正文）", "中共大南沟乌孜别克族乡委员会", "大南沟乌孜别克族乡人民政府", "",
+         "二〇二七年三月一日", ""],
+        ["2027年3月1日印发"],
+    ],
+    ids=["issuer and date", "two issuers, date in numerals", "printed on"],
+)
+def test_the_signature_after_the_last_item_is_no_item_text(
+    ending: list[str], base: dict[str, Any],
+) -> None:
+    """A 公文 ends with its issuers and date (落款): they were glued to the last step of
+    the last withdrawn item."""
+    text = base_text().rstrip() + "\n" + "\n".join(ending)
+    assert import_text(text, shown="t.txt").data == base
+
+
+def test_a_date_line_inside_an_item_stays_text(base: dict[str, Any]) -> None:
+    ed = Edition()
+    ed.item("basic", 3)[1:1] = ["2027年3月1日"]
+    data = import_text(ed.text(), shown="t.txt").data
+    assert "2027年3月1日" in _names(data, "basic")[2]

@@ -120,6 +120,7 @@ def split_tables(raw: str) -> Tables:
         else:
             kinds.append(False)
     _drop_titles(squashed, kinds)
+    _drop_signature(squashed, kinds)
     tables: Tables = {kind: [] for kind in LIST_KINDS}
     current: ListKind = "basic"
     for ln, kind in zip(lines, kinds, strict=True):
@@ -155,6 +156,30 @@ def _drop_titles(squashed: list[str], kinds: list[ListKind | None | Literal[Fals
             kinds[i] = None
         else:
             seen_body = True
+
+
+# The signature block a 公文 ends with (落款): the issuing bodies, then the date.
+_DATE_RE = re.compile(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})年\d{1,2}月\d{1,2}日(?:印发)?$"
+                      r"|^[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$")
+_ISSUER_RE = re.compile(r"^[\u4e00-\u9fff]{2,40}(?:人民政府|委员会|办公室|党委|党政办)$")
+_NO_TEXT = "（此页无正文）"
+
+
+def _drop_signature(squashed: list[str], kinds: list[ListKind | None | Literal[False]]) -> None:
+    """Mark the signature block after the last item as an artefact: a date line at the very
+    end of the text and the issuing bodies just above it; ``（此页无正文）`` anywhere."""
+    body = [i for i, kind in enumerate(kinds) if kind is False]
+    for i in body:
+        if squashed[i] in (_NO_TEXT, _NO_TEXT[1:-1], "(此页无正文)"):
+            kinds[i] = None
+    body = [i for i in body if kinds[i] is False]
+    if not body or not _DATE_RE.match(squashed[body[-1]]):
+        return
+    kinds[body[-1]] = None
+    for i in reversed(body[-3:-1]):
+        if not _ISSUER_RE.match(squashed[i]):
+            break
+        kinds[i] = None
 
 
 def _is_title(squashed: str) -> bool:
