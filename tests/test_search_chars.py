@@ -118,6 +118,21 @@ def test_filters_keep_the_order_of_a_character_query(conn, filters) -> None:  # 
     assert [r.id for r in limited.rows] == [r.id for r in filtered.rows[:2]]
 
 
+@pytest.mark.parametrize("text", ["低保 乡", "乡 村", "狗 水 火星"])
+def test_filters_apply_to_every_kind_of_character_query(conn, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A word beside a character (bm25 ranks), several character sets (intersected once)
+    and near misses by coverage: a filter keeps exactly the matching rows of the list."""
+    synonyms = {"水": ["供水"], "狗": ["犬只", "养犬"]}
+    everything = query.search(conn, text, limit=None, synonyms=synonyms)
+    assert everything.rows
+    for kind in ("basic", "coordinated"):
+        kept = {r.id for r in query.filter_duties(conn, kind=kind)}
+        filtered = query.search(conn, text, limit=None, synonyms=synonyms, kind=kind)
+        assert {r.id for r in filtered.rows} == {r.id for r in everything.rows} & kept
+        first = query.search(conn, text, limit=2, synonyms=synonyms, kind=kind)
+        assert [r.id for r in first.rows] == [r.id for r in filtered.rows[:2]]
+
+
 def test_near_misses_share_a_character(conn, fields) -> None:  # type: ignore[no-untyped-def]
     """Coverage ranking (partial matches) counts a one-character synonym key like any
     other term (a lone character is not meaningful enough for a near miss)."""
