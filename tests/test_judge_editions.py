@@ -348,6 +348,8 @@ def test_output_that_is_the_text_itself_or_a_broken_previous_list(
     result = run("import", "data/source/edition.txt", "-o", "data/source/edition.txt")
     assert result.code == 2 and "就是要导入的官方文本" in result.err
     assert given.read_bytes() == text
+    result = run("import", "data/source/edition.txt", "-o", "data")
+    assert result.code == 2 and "是文件夹" in result.err
     broken = checkout / "data" / "duties.yaml"
     broken.write_text("schema: 1\ndocument: [\n", encoding="utf-8")
     result = run("import", "data/source/edition.txt")

@@ -552,6 +552,9 @@ IMPORT_PREVIOUS_INVALID: Final = (
     "请先改正它，或用 --previous 指定另一个旧清单（YAML 或数据库），或用 -o 写入新文件"
 )
 IMPORT_OUTPUT_IS_TEXT: Final = "输出文件 {path} 就是要导入的官方文本；请用 -o 指定另一个文件"
+IMPORT_OUTPUT_IS_FOLDER: Final = (
+    "输出 {path} 是文件夹；请用 -o 指定文件，例如 -o {path}/duties.yaml"
+)
 NOTE_IMPORT_NEXT: Final = "下一步：dutylist validate {output}，确认后 dutylist build {output}"
 
 # ---------------------------------------------------------------- reading files

@@ -47,6 +47,8 @@ def import_file(
     target = output if output is not None else _default_output()
     if _same_file(text_path, target):
         raise UsageError(labels.IMPORT_OUTPUT_IS_TEXT.format(path=target))
+    if target.is_dir():
+        raise UsageError(labels.IMPORT_OUTPUT_IS_FOLDER.format(path=target))
     shown = str(text_path)
     notes: list[str] = []
     text = read_text(text_path, notes)
