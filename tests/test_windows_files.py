@@ -84,6 +84,10 @@ def test_every_encoding_decodes_to_the_same_characters(encoding: str) -> None:
          labels.NOT_TEXT.format(guess=labels.NOT_TEXT_KINDS["office"])),
         (b"SQLite format 3\x00" + bytes(100), 1,
          labels.NOT_TEXT.format(guess=labels.NOT_TEXT_KINDS["sqlite"])),
+        # Big5 (Taiwan, Hong Kong): GB18030 decodes it strictly, to the wrong characters
+        ("序號 事項類別\n".encode("ascii", "ignore") + b"abc\n"
+         + "臺灣省政府辦理事項清單，請依規定辦理並回報。\n".encode("big5") * 3, 3,
+         labels.NOT_UTF8.format(guess=labels.ENCODING_NOT_GBK)),
         # random bytes with NULs (a binary file)
         (bytes(range(256)) * 4, 1, labels.NOT_UTF8.format(guess="")),
     ],

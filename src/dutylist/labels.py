@@ -561,6 +561,7 @@ NOTE_IMPORT_NEXT: Final = "下一步：dutylist validate {output}，确认后 du
 
 ENCODING_UTF16: Final = "（似乎是没有字节顺序标记（BOM）的 UTF-16 编码）"
 NOT_UTF8: Final = "文件不是 UTF-8 编码{guess}；请用文本编辑器“另存为”UTF-8 编码后重试"
+ENCODING_NOT_GBK: Final = "（也不像 GBK 编码：可能是 Big5 等其他编码）"
 ENCODING_UTF16_BROKEN: Final = "（似乎是 UTF-16 编码，但内容不完整或已损坏）"
 ENCODING_NAMES: Final = {"utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
 """How a file that is not UTF-8 was read (``source.text.Decoded.note``)."""

@@ -85,9 +85,13 @@ def decode(raw: bytes) -> Decoded:
     if raw.startswith(UTF8_BOM) or _mostly_utf8(raw):
         raise NotUtf8(line, "", labels.BROKEN_UTF8)
     try:
-        return Decoded(raw.decode(FALLBACK), FALLBACK)
+        text = raw.decode(FALLBACK)
     except UnicodeDecodeError:
         raise NotUtf8(line, "") from None
+    rare = _rare_line(text)
+    if rare is not None:
+        raise NotUtf8(rare, labels.ENCODING_NOT_GBK)
+    return Decoded(text, FALLBACK)
 
 
 def _first_bad_line(raw: bytes) -> int:
@@ -112,6 +116,29 @@ def _looks_utf16(raw: bytes) -> bool:
         if "\n" in text and not _CONTROLS.search(text):
             return True
     return False
+
+
+def _rare_line(text: str) -> int | None:
+    """The first line with a character outside GB2312 when such characters are too many
+    for Chinese text: bytes of another encoding (Big5, Shift-JIS, a Western code page)
+    that GB18030 happens to decode. Chinese text in GBK is almost all GB2312 characters
+    (the 2024 list: 99.98 %); Big5 text read as GBK, about a third."""
+    wide = [ch for ch in text if ch > "\x7f"]
+    if len(wide) < 20:
+        return None
+    rare = sum(1 for ch in wide if not _in_gb2312(ch))
+    if rare * 10 <= len(wide):
+        return None
+    for number, line in enumerate(LINE_BREAK.split(text), start=1):
+        if any(ch > "\x7f" and not _in_gb2312(ch) for ch in line):
+            return number
+    return 1  # pragma: no cover - a rare character is on some line
+
+
+def _in_gb2312(ch: str) -> bool:
+    """In the GB2312 area of GB18030 (two bytes, both A1-FE: hanzi, punctuation, ①, —)."""
+    encoded = ch.encode(FALLBACK)
+    return len(encoded) == 2 and encoded[0] >= 0xA1 and encoded[1] >= 0xA1
 
 
 def _mostly_utf8(raw: bytes) -> bool:
