@@ -511,3 +511,23 @@ def test_a_date_line_inside_an_item_stays_text(base: dict[str, Any]) -> None:
     ed.item("basic", 3)[1:1] = ["2027年3月1日"]
     data = import_text(ed.text(), shown="t.txt").data
     assert "2027年3月1日" in _names(data, "basic")[2]
+
+
+def test_a_missing_table_is_reported_where_it_was_due() -> None:
+    text = base_text().split("\n")
+    cut = next(i for i, s in enumerate(text) if s.strip() == "对应上级") - 1
+    basic_only = "\n".join(text[:cut]).rstrip("\n")
+    last = len(basic_only.split("\n"))
+    with pytest.raises(ImportTextError) as info:
+        import_text(basic_only, shown="t.txt")
+    assert str(info.value).startswith(f"t.txt:{last + 1}: 找不到配合履职事项清单")
+
+
+def test_two_texts_joined_with_their_byte_order_marks(base: dict[str, Any]) -> None:
+    """``copy a.txt+b.txt``: the second file's BOM (and a zero-width space) at a line start
+    is no text."""
+    lines = base_text().split("\n")
+    middle = len(lines) // 2
+    lines[middle] = "\ufeff" + lines[middle]
+    lines[middle + 7] = "\u200b" + lines[middle + 7] + "\u200b"
+    assert import_text("\n".join(lines), shown="t.txt").data == base

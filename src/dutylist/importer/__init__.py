@@ -20,10 +20,10 @@ from typing import Any, NoReturn
 
 from dutylist import labels
 from dutylist.errors import SourceError
-from dutylist.ids import LIST_KINDS, make_id
+from dutylist.ids import LIST_KINDS, ListKind, make_id
 from dutylist.importer.carry import Carried, build_departments, carry_notes, previous_lists
 from dutylist.importer.dump import dump
-from dutylist.importer.lines import Line, split_tables
+from dutylist.importer.lines import Line, Tables, split_tables
 from dutylist.importer.parse import (
     PARSERS,
     Vocabulary,
@@ -128,7 +128,8 @@ def import_text(
         lines = tables[kind]
         if not lines:
             raise ImportTextError(
-                [problem(shown, 1, "empty_table", table=TABLE_NAMES[kind])]
+                [problem(shown, _end_line(tables, kind), "empty_table",
+                         table=TABLE_NAMES[kind])]
             )
         width = column_width(lines)
         chunks = split_items(kind, lines, vocab, fail)
@@ -157,6 +158,12 @@ def import_text(
         },
     }
     return ImportResult(data=data, yaml=dump(data), carried=carried)
+
+
+def _end_line(tables: Tables, kind: ListKind) -> int:
+    """Where a missing table was due: after the last line of the tables before it."""
+    before = [ln.no for k in LIST_KINDS[: LIST_KINDS.index(kind)] for ln in tables[k][-1:]]
+    return max(before, default=1) + (1 if before else 0)
 
 
 def _texts(value: object) -> Iterator[str]:

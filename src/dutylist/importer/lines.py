@@ -36,6 +36,9 @@ _SPACES = re.compile(r"\s+")
 # clerk finds in Notepad or WPS. Not str.splitlines(): it also breaks at a form feed (which
 # pdftotext writes at every page break), \x1c-\x1e, \x85 and U+2028/9, shifting the numbers.
 _LINE_BREAK = LINE_BREAK
+# Stripped from both ends of a line besides whitespace: the byte-order mark a second file
+# brings when two texts are joined (``copy a.txt+b.txt`` on Windows), a zero-width space.
+_INVISIBLE = "\ufeff\u200b"
 
 # Page footers and page numbers, matched on the squashed line.
 _FOOTER_RES = (
@@ -101,7 +104,7 @@ def split_tables(raw: str) -> Tables:
     what comes before.  Tables keep the document's order: basic, coordinated, withdrawn.
     """
     lines = [
-        Line(no, _INLINE_FOOTER.sub("", text).strip())
+        Line(no, _INLINE_FOOTER.sub("", text).strip().strip(_INVISIBLE).strip())
         for no, text in enumerate(_LINE_BREAK.split(raw), start=1)
     ]
     lines = [ln for ln in lines if ln.text]
