@@ -531,3 +531,34 @@ def test_the_bundled_database_is_there_and_opens_read_only() -> None:
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("DELETE FROM duties")
     conn.close()
+
+
+def test_a_run_builds_only_its_own_command_and_leaves_the_app_whole(
+    mini_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Startup: Typer turns a registered command into click parameters on every run; a
+    run of one command converts that command only, and the app keeps every command."""
+    import typer.main
+
+    from dutylist import cli
+
+    before = [list(t.registered_commands) for t in (cli.app, cli.revise_app)]
+    converted: list[str] = []
+    real = typer.main.get_command_from_info
+
+    def spy(command_info, **kwargs):  # type: ignore[no-untyped-def]
+        command = real(command_info, **kwargs)
+        converted.append(str(command.name))
+        return command
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", spy)
+    assert cli.run(["search", "低保", "--db", str(mini_db), "-f", "tsv"]) == 0
+    assert converted == ["search"]
+    assert cli.run(["validate", "--help"]) == 0
+    assert converted[1:] == ["validate"]
+    assert [list(t.registered_commands) for t in (cli.app, cli.revise_app)] == before
+    converted.clear()
+    assert cli.run(["--help"]) == 0
+    assert {"search", "filter-by-department", "build", "restore"} <= set(converted)
+    listed = capsys.readouterr().out
+    assert "filter-by-department" in listed and "restore" in listed
