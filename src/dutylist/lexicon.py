@@ -41,7 +41,7 @@ class Lexicon:
         self.available = names == set(VOCAB_TABLES)
         self._weights: dict[str, int] = {}  # known words (0 = looked up, not a word)
         self._pinyin: dict[str, tuple[str, ...]] = {}
-        self._keys: dict[str, bool] = {}  # pinyin keys looked up (True = some word's key)
+        self._keys: dict[str, int] = {}  # pinyin keys looked up (1 = some word's key)
         self._readings: dict[str, tuple[str, ...]] = {}
         self._departments: dict[str, tuple[str, ...]] = {}
         self._shapes: dict[str, list[str]] | None = None  # word with one character blanked
@@ -50,19 +50,26 @@ class Lexicon:
 
     def known(self, candidates: Iterable[str]) -> set[str]:
         """Which of ``candidates`` are words of the document."""
-        wanted = set(candidates)
-        missing = [w for w in wanted if w not in self._weights]
+        return self._found(
+            self._weights, candidates, "SELECT word, weight FROM vocab WHERE word IN ({marks})"
+        )
+
+    def _found(self, cache: dict[str, int], keys: Iterable[str], sql: str) -> set[str]:
+        """Which of ``keys`` the query ``sql`` finds (rows of key and a weight; ``{marks}``
+        stands for the keys), each looked up once: ``cache`` keeps the weight, 0 for a key
+        looked up and not found."""
+        wanted = set(keys)
+        missing = [k for k in wanted if k not in cache]
         if missing and self.available:
             for start in range(0, len(missing), _CHUNK):
                 chunk = missing[start : start + _CHUNK]
-                marks = ", ".join("?" * len(chunk))
-                for word, weight in self.conn.execute(
-                    f"SELECT word, weight FROM vocab WHERE word IN ({marks})", chunk
+                for key, weight in self.conn.execute(
+                    sql.format(marks=", ".join("?" * len(chunk))), chunk
                 ):
-                    self._weights[word] = int(weight) or 1
-        for word in missing:
-            self._weights.setdefault(word, 0)
-        return {w for w in wanted if self._weights[w]}
+                    cache[key] = int(weight) or 1
+        for key in missing:
+            cache.setdefault(key, 0)
+        return {k for k in wanted if cache[k]}
 
     def weight(self, word: str) -> int:
         self.known((word,))
@@ -108,19 +115,9 @@ class Lexicon:
 
     def pinyin_known(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are the full pinyin or initials of some word (one query)."""
-        wanted = set(keys)
-        missing = [k for k in wanted if k not in self._keys]
-        if missing and self.available:
-            for start in range(0, len(missing), _CHUNK):
-                chunk = missing[start : start + _CHUNK]
-                marks = ", ".join("?" * len(chunk))
-                for (key,) in self.conn.execute(
-                    f"SELECT DISTINCT key FROM pinyin_keys WHERE key IN ({marks})", chunk
-                ):
-                    self._keys[key] = True
-        for key in missing:
-            self._keys.setdefault(key, False)
-        return {k for k in wanted if self._keys[k]}
+        return self._found(
+            self._keys, keys, "SELECT DISTINCT key, 1 FROM pinyin_keys WHERE key IN ({marks})"
+        )
 
     def readings(self, text: str) -> list[list[str]]:
         """The readings of each character of ``text`` (empty list: unknown character)."""

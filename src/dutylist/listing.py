@@ -7,9 +7,9 @@ formatted into it. ``info``'s facts about a database live here too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dutylist import labels
 from dutylist.errors import UsageError
@@ -129,6 +129,8 @@ def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[Duty
     return rows
 
 
+T = TypeVar("T")
+
 _ITEMS_KEPT = 20_000
 """At most this many items' departments (and steps) are remembered for a connection."""
 
@@ -160,16 +162,26 @@ def _memory(conn: sqlite3.Connection) -> _Remembered:
 
 def _departments_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, ...]]:
     """The departments of the items ``ids`` (remembered for the connection)."""
-    cache = _memory(conn).departments
+    cache = _remembered_items(
+        _memory(conn).departments, ids,
+        lambda missing: {k: tuple(v) for k, v in duty_departments(conn, missing).items()}, (),
+    )
+    return {duty_id: cache[duty_id] for duty_id in ids}
+
+
+def _remembered_items(cache: dict[str, T], ids: Sequence[str],
+                      read: Callable[[list[str]], dict[str, T]], empty: T) -> dict[str, T]:
+    """``cache`` holding every one of ``ids``: the missing ones read (``empty`` for an item
+    ``read`` has nothing for); past ``_ITEMS_KEPT`` items it starts again from ``ids``."""
     missing = [duty_id for duty_id in ids if duty_id not in cache]
     if missing:
         if len(cache) + len(missing) > _ITEMS_KEPT:
             cache.clear()
             missing = list(dict.fromkeys(ids))
-        found = duty_departments(conn, missing)
+        found = read(missing)
         for duty_id in missing:
-            cache[duty_id] = tuple(found.get(duty_id, ()))
-    return {duty_id: cache[duty_id] for duty_id in ids}
+            cache[duty_id] = found.get(duty_id, empty)
+    return cache
 
 
 def _not_int(duty_id: object) -> int:
@@ -327,15 +339,10 @@ def get_duty(conn: sqlite3.Connection, text: str) -> DutyDetail:
 
 def _blocks(conn: sqlite3.Connection, duty_ids: Sequence[str]) -> dict[str, list[BlockView]]:
     """The duties cells of the items ``duty_ids`` (remembered for the connection)."""
-    cache = _memory(conn).blocks
-    missing = [duty_id for duty_id in duty_ids if duty_id not in cache]
-    if missing:
-        if len(cache) + len(missing) > _ITEMS_KEPT:
-            cache.clear()
-            missing = list(dict.fromkeys(duty_ids))
-        found = _read_blocks(conn, missing)
-        for duty_id in missing:
-            cache[duty_id] = found.get(duty_id, [])
+    empty: list[BlockView] = []
+    cache = _remembered_items(
+        _memory(conn).blocks, duty_ids, lambda missing: _read_blocks(conn, missing), empty
+    )
     return {duty_id: list(cache[duty_id]) for duty_id in duty_ids if cache[duty_id]}
 
 

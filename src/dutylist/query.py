@@ -57,7 +57,7 @@ __all__ = [
 
 # bm25 weights, in the order of store.schema.FTS_COLUMNS: the name counts most,
 # then the departments, then the text of the steps.
-_WEIGHTS = (10.0, 4.0, 1.0)
+_WEIGHTS = "10.0, 4.0, 1.0"  # bm25() arguments
 _ALL_COLUMNS = ("name_bi", "dept_bi", "body_bi")
 _NAME_COLUMNS = ("name_bi",)
 _HEAD_COLUMNS = ("name_bi", "dept_bi")
@@ -313,7 +313,7 @@ def _by_coverage(
 
 def _caps() -> charsearch.Caps:
     """The caps as they are now (tests lower them)."""
-    return charsearch.Caps(COUNT_CAP, RANK_CAP, ", ".join(str(w) for w in _WEIGHTS))
+    return charsearch.Caps(COUNT_CAP, RANK_CAP, _WEIGHTS)
 
 
 def _ranked_query(
@@ -469,12 +469,11 @@ def _ranked(
             f"WHERE names_fts MATCH :name_match{below('rowid')}{name_extra}"
             if name_match else "SELECT NULL WHERE 0"
         )
-        weights = ", ".join(str(w) for w in _WEIGHTS)
         args["rest"] = limit - len(records) if limit else None
         rest_clause = " LIMIT :rest" if limit else ""
         if where:
             sql = (
-                f"{_ROW_SELECT}, bm25(duties_fts, {weights}) AS rank "
+                f"{_ROW_SELECT}, bm25(duties_fts, {_WEIGHTS}) AS rank "
                 "FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
                 f"WHERE duties_fts MATCH :match{below('duties_fts.rowid')}{extra}"
                 f"{filters} AND duties_fts.rowid NOT IN ({names}) "
@@ -483,7 +482,7 @@ def _ranked(
         else:
             sql = (
                 f"{_ROW_SELECT}, f.rank FROM (SELECT rowid, "
-                f"bm25(duties_fts, {weights}) AS rank FROM duties_fts "
+                f"bm25(duties_fts, {_WEIGHTS}) AS rank FROM duties_fts "
                 f"WHERE duties_fts MATCH :match{below('rowid')}{extra} "
                 f"AND rowid NOT IN ({names}) "
                 f"ORDER BY rank, rowid{rest_clause}) f "
@@ -515,9 +514,8 @@ def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]
         ))
     ranks: dict[int, float] = {}
     if not named.keys() >= set(rowids):
-        weights = ", ".join(str(w) for w in _WEIGHTS)
         ranks = dict(conn.execute(
-            f"SELECT rowid, bm25(duties_fts, {weights}) FROM duties_fts "
+            f"SELECT rowid, bm25(duties_fts, {_WEIGHTS}) FROM duties_fts "
             f"WHERE duties_fts MATCH :match{span}",
             {"match": args["match"], **bounds},
         ))
