@@ -88,11 +88,23 @@ def test_single_character_is_looked_up_in_the_characters_table() -> None:
 
 def test_a_synonym_term_mixes_characters_and_words() -> None:
     term = parse_query("狗", {"狗": ["犬只"]}).terms[0]
-    assert term_options(term, ("name_bi",)) == (
-        Option("", '"n狗"'), Option('{name_bi} : ("犬只")', ""),
+    assert term_options(term, ("name_bi", "dept_bi")) == (
+        Option("", '("n狗" OR "d狗")'), Option('{name_bi dept_bi} : ("犬只")', ""),
     )
     latin = parse_query("犬a").terms[0]
-    assert term_options(latin, ("name_bi",)) == (Option('{name_bi} : "a"*', '"n犬"'),)
+    assert term_options(latin, ("name_bi",)) == (Option('"a"*', '"n犬"'),)
+
+
+def test_a_whole_tables_columns_need_no_column_filter() -> None:
+    """Over all of duties_fts's (or names_fts's) columns an expression has no column
+    filter, which FTS5 would check at every position; over some of them it has one."""
+    term = parse_query("低保家庭").terms[0]
+    phrase = '("低保" + "保家" + "家庭")'
+    assert term_options(term, COLUMNS) == (Option(phrase, ""),)
+    assert term_options(term, ("name_bi",)) == (Option(phrase, ""),)
+    assert term_options(term, ("name_bi", "dept_bi")) == (
+        Option("{name_bi dept_bi} : " + phrase, ""),
+    )
 
 
 def test_find_spans_ignores_width_and_case() -> None:

@@ -36,7 +36,7 @@ from dutylist.listing import (
     older_than_bundled,
 )
 from dutylist.results import BlockView, DutyDetail, DutyRow, SearchResult
-from dutylist.store.schema import connect, load_synonyms
+from dutylist.store.schema import FTS_COLUMNS, NAME_COLUMNS, connect, load_synonyms
 from dutylist.textsearch import (
     MAX_QUERY_CHARS,
     ParsedQuery,
@@ -58,8 +58,8 @@ __all__ = [
 # bm25 weights, in the order of store.schema.FTS_COLUMNS: the name counts most,
 # then the departments, then the text of the steps.
 _WEIGHTS = "10.0, 4.0, 1.0"  # bm25() arguments
-_ALL_COLUMNS = ("name_bi", "dept_bi", "body_bi")
-_NAME_COLUMNS = ("name_bi",)
+_ALL_COLUMNS = FTS_COLUMNS
+_NAME_COLUMNS = NAME_COLUMNS
 _HEAD_COLUMNS = ("name_bi", "dept_bi")
 
 RANK_CAP = 5_000
@@ -404,16 +404,21 @@ def _ranked(
     if counted is not None:
         total, capped = counted
     elif limit:
-        # The first limit + 1 matches: when there are no more, that is the
-        # count, and they only need ordering.
+        # The first limit + 1 matches, read with their rank over all columns:
+        # when there are no more, that is the count, and they only need ordering.
+        read = matches if where else (
+            f"FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
+            f"WHERE duties_fts MATCH :match{extra}"
+        )
         first = conn.execute(
-            f"SELECT duties_fts.rowid {matches} ORDER BY duties_fts.rowid LIMIT :probe",
+            f"{_ROW_SELECT}, bm25(duties_fts, {_WEIGHTS}) AS rank {read} "
+            "ORDER BY duties_fts.rowid LIMIT :probe",
             {**args, "probe": limit + 1},
         ).fetchall()
         if not first:
             return [], 0, False
         if len(first) <= limit:
-            return _order_few(conn, [rowid for (rowid,) in first], args), len(first), False
+            return _order_few(conn, first, args), len(first), False
         # Counting every match of a common word costs more than the exact
         # number tells: stop at COUNT_CAP and say "10,000+".
         total = conn.execute(
@@ -493,45 +498,33 @@ def _ranked(
     return rows, max(total or 0, len(rows)), capped
 
 
-def _order_few(conn: sqlite3.Connection, rowids: list[int], args: dict[str, Any]) -> list[DutyRow]:
+def _order_few(
+    conn: sqlite3.Connection, records: list[sqlite3.Row], args: dict[str, Any]
+) -> list[DutyRow]:
     """All the matches of a query that has no more than a page of them, best first.
 
-    The order ``_ranked`` gives a longer list: items whose name matches first, by
-    their name-only rank, then the rest by their rank over all columns (ties in
-    document order). The full rank is asked for only when a match is left after
-    the names; the rows are then read by rowid. Without filters every name
-    match is one of ``rowids``; with filters, the unfiltered matches may be
-    many, so both ranks are asked for within ``rowids``' range only.
+    ``records`` are the matches in document order, each with its rank over all
+    columns. The order is the one ``_ranked`` gives a longer list: items whose
+    name matches first, by their name-only rank, then the rest by their rank over
+    all columns (ties in document order). Without filters every name match is one
+    of ``records``; with filters, the unfiltered matches may be many, so the name
+    rank is asked for within ``records``' range only.
     """
     span = " AND rowid BETWEEN :low AND :high" if args.get("filtered") else ""
-    bounds = {"low": rowids[0], "high": rowids[-1]}
     named: dict[int, float] = {}
     if args["name_match"]:
         named = dict(conn.execute(
             "SELECT rowid, bm25(names_fts) FROM names_fts "
             f"WHERE names_fts MATCH :name_match{span}{args['name_extra']}",
-            {**args, **bounds},
-        ))
-    ranks: dict[int, float] = {}
-    if not named.keys() >= set(rowids):
-        ranks = dict(conn.execute(
-            f"SELECT rowid, bm25(duties_fts, {_WEIGHTS}) FROM duties_fts "
-            f"WHERE duties_fts MATCH :match{span}",
-            {"match": args["match"], **bounds},
+            {**args, "low": records[0]["rowid"], "high": records[-1]["rowid"]},
         ))
     order = sorted(
-        (0, named[rowid], rowid) if rowid in named else (1, ranks[rowid], rowid)
-        for rowid in rowids
+        (0, named[record["rowid"]], record["rowid"], n) if record["rowid"] in named
+        else (1, record["rank"], record["rowid"], n)
+        for n, record in enumerate(records)
     )
-    marks = ", ".join("?" * len(order))
-    found = {
-        record["rowid"]: record
-        for record in conn.execute(
-            f"{_ROW_SELECT} FROM duties d WHERE d.rowid IN ({marks})", [r for *_, r in order]
-        )
-    }
-    rows = _rows(conn, [found[rowid] for _tier, _rank, rowid in order])
-    for row, (_tier, rank, _rowid) in zip(rows, order, strict=True):
+    rows = _rows(conn, [records[n] for *_, n in order])
+    for row, (_tier, rank, *_) in zip(rows, order, strict=True):
         row.score = -rank
     return rows
 

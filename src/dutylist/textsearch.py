@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from dutylist.store.schema import FTS_COLUMNS, NAME_COLUMNS
+
 # A run of ASCII letters and digits is a word; a run of any other word
 # characters (Chinese, and other scripts such as Uyghur) is indexed as
 # bigrams. Built from character classes, not a large explicit range, because
@@ -197,6 +199,11 @@ def has_chars(query: ParsedQuery) -> bool:
     )
 
 
+_WHOLE_TABLES = (FTS_COLUMNS, NAME_COLUMNS)
+"""Column sets that are all the columns of their FTS table (``duties_fts``, ``names_fts``):
+an expression over them needs no column filter, which FTS5 would check at every position."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _word_match(word: str, columns: tuple[str, ...]) -> str:
     """An FTS5 expression matching the bigram part of ``word`` in the given columns.
@@ -206,15 +213,15 @@ def _word_match(word: str, columns: tuple[str, ...]) -> str:
     word made only of them gives "".
     """
     parts: list[str] = []
-    bi_cols = " ".join(columns)
+    within = "" if columns in _WHOLE_TABLES else f"{{{' '.join(columns)}}} : "
     for segment in segments(word):
         if is_char(segment):
             continue
         if is_cjk(segment):
-            phrase = " ".join(_quote(token) for token in bigrams(segment))
-            parts.append(f"{{{bi_cols}}} : ({phrase.replace(' ', ' + ')})")
+            phrase = " + ".join(_quote(token) for token in bigrams(segment))
+            parts.append(f"{within}({phrase})")
         else:
-            parts.append(f"{{{bi_cols}}} : {_quote(segment)}*")
+            parts.append(f"{within}{_quote(segment)}*")
     return " AND ".join(parts)
 
 
@@ -241,7 +248,11 @@ class Option(NamedTuple):
 def term_options(term: Term, columns: Sequence[str]) -> tuple[Option, ...]:
     """A term's alternatives (and department names, in the department column), split by
     the table each part is looked up in; the term matches where any option does."""
-    columns = tuple(columns)
+    return _term_options(term, tuple(columns))
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_options(term: Term, columns: tuple[str, ...]) -> tuple[Option, ...]:
     words = [(alt, columns) for alt in term.alternatives]
     dept_columns = tuple(c for c in columns if c.startswith("dept"))
     if dept_columns:  # the department's own name, in the department column only
