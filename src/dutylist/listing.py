@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from dutylist import labels
 from dutylist.errors import UsageError
@@ -108,19 +108,19 @@ def _rows(conn: sqlite3.Connection, records: Iterable[sqlite3.Row]) -> list[Duty
     """Rows from ``_ROW_SELECT`` records, with their departments (one more query)."""
     records = list(records)
     ranked = bool(records) and "rank" in records[0].keys()
-    rows = [
-        DutyRow(
-            id=checked_text(record["id"], "事项编号"),
-            list=checked_kind(record["list"], f"事项 {record['id']}"),
-            seq=record["seq"] if isinstance(record["seq"], int) else _not_int(record["id"]),
-            category=checked_text(record["category"], f"{record['id']} 的事项类别"),
-            name=checked_text(record["name"], f"{record['id']} 的事项名称"),
-            departments=[],
-            note=checked_text(record["note"], f"{record['id']} 的备注", optional=True),
-            score=-float(record["rank"]) if ranked else None,
-        )
-        for record in records
-    ]
+    rows = []
+    for record in records:
+        _rowid, duty_id, kind, seq, category, name, note = record[:7]  # DUTY_COLUMNS
+        if not (
+            isinstance(duty_id, str) and kind in LIST_KINDS and isinstance(seq, int)
+            and isinstance(category, str) and isinstance(name, str)
+            and (note is None or isinstance(note, str))
+        ):
+            _damaged_row(record)
+        rows.append(DutyRow(
+            duty_id, kind, seq, category, name, [], note,
+            -float(record["rank"]) if ranked else None,
+        ))
     if not rows:
         return rows
     linked = _departments_of(conn, [row.id for row in rows])
@@ -184,8 +184,16 @@ def _remembered_items(cache: dict[str, T], ids: Sequence[str],
     return cache
 
 
-def _not_int(duty_id: object) -> int:
-    raise damaged(f"{duty_id} 的序号不是整数")
+def _damaged_row(record: sqlite3.Row) -> NoReturn:
+    """Raise the error for the first column of a ``_ROW_SELECT`` record that no build writes."""
+    duty_id = checked_text(record["id"], "事项编号")
+    checked_kind(record["list"], f"事项 {duty_id}")
+    if not isinstance(record["seq"], int):
+        raise damaged(f"{duty_id} 的序号不是整数")
+    checked_text(record["category"], f"{duty_id} 的事项类别")
+    checked_text(record["name"], f"{duty_id} 的事项名称")
+    checked_text(record["note"], f"{duty_id} 的备注", optional=True)
+    raise AssertionError("a record that passes every check is not damaged")  # pragma: no cover
 
 
 def _where(clauses: Iterable[str]) -> str:

@@ -235,6 +235,8 @@ def _answer(
         rows, total, capped = _ranked_query(conn, parsed, where, params, fetch, found)
         if not rows:
             return None
+        if not understand.judges(parsed):  # no term that can straddle two words
+            return rows, total, capped
         verdicts = {
             row.id: understand.straddled(
                 [text for _key, text in _head_fields(row)], row.departments, parsed, words,

@@ -22,6 +22,7 @@ nothing that answers it:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -360,14 +361,13 @@ def straddled(
     (name and departments), only "no" is final: otherwise the answer is None,
     undecided, and the rest of the row has to be read.
     """
-    folded = [normalize(text) for text in fields]
+    folded: list[str] = []
     undecided = False
     for term in parsed.terms:
-        if term.departments and set(term.departments) & set(departments):
+        alts = _judged(term)
+        if not alts or term.departments and set(term.departments) & set(departments):
             continue
-        alts = [a for a in term.alternatives if not a.isascii()]
-        if not alts or any(len(a) < 2 or " " in a or len(segments(a)) != 1 for a in alts):
-            continue
+        folded = folded or [normalize(text) for text in fields]
         found = proper = False
         for index, text in enumerate(folded):
             if len(text) != len(fields[index]):
@@ -388,6 +388,21 @@ def straddled(
             # Only across words here: in the rest of the row it may occur properly.
             return True if complete else None
     return None if undecided else False
+
+
+def judges(parsed: ParsedQuery) -> bool:
+    """Whether ``straddled`` judges any term of ``parsed`` (else it is always False)."""
+    return any(_judged(term) for term in parsed.terms)
+
+
+@functools.lru_cache(maxsize=1024)
+def _judged(term: Term) -> tuple[str, ...]:
+    """The alternatives ``straddled`` looks for, () when it does not judge the term: one
+    with a Latin or one-character alternative, or one of several runs."""
+    alts = tuple(a for a in term.alternatives if not a.isascii())
+    if any(len(a) < 2 or " " in a or len(segments(a)) != 1 for a in alts):
+        return ()
+    return alts
 
 
 def _crossing(text: str, start: int, end: int, words: Words) -> bool:

@@ -48,7 +48,12 @@ def cell(value: Any) -> str:
 
 def to_json(value: Any, indent: int | None = None) -> str:
     """JSON keeping Chinese as is and every character exact, none a terminal acts on raw."""
+    if indent is None:
+        return json_safe(_COMPACT.encode(value))
     return json_safe(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False)  # one encoder for every jsonl line
 
 
 def write_records(
@@ -146,16 +151,17 @@ def row_record(row: DutyRow, *, search: bool = False) -> dict[str, Any]:
 
 
 def search_records(result: SearchResult, *, with_query: bool = False) -> list[dict[str, Any]]:
+    """A record of each row, its fields in the order of SEARCH_FIELDS (after ``query``)."""
     records = []
     for row in result.rows:
-        data = {
-            **row_record(row, search=True),
-            "partial": result.partial,
-            "verdict": result.verdict,
-            "suggestion": result.suggestion,
-        }
-        record = {"query": result.query} if with_query else {}
-        record.update((name, data[name]) for name in SEARCH_FIELDS)
+        record: dict[str, Any] = {"query": result.query} if with_query else {}
+        record.update(
+            id=row.id, list=row.list, seq=row.seq, category=row.category, name=row.name,
+            departments=list(row.departments), whose=labels.whose(row.list, row.departments),
+            score=round(row.score, 4) if row.score is not None else None,
+            matched=row.matched, matched_in=row.matched_in, partial=result.partial,
+            verdict=result.verdict, suggestion=result.suggestion, note=row.note,
+        )
         records.append(record)
     return records
 
