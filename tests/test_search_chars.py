@@ -75,6 +75,28 @@ def test_limited_searches_are_the_first_rows_of_the_whole_answer(conn) -> None: 
             assert first.total == everything.total, text
 
 
+@pytest.mark.parametrize(
+    "text", ["犬", "狗", "乡", "村 乡", "狗 水 火星", "低保 乡", "线12345", "工作", "低保", "防汛"]
+)
+def test_a_page_holding_every_match_is_ordered_as_the_whole_answer(conn, text: str) -> None:  # type: ignore[no-untyped-def]
+    """When every match fits on the page, the rows are ordered among themselves (name
+    matches, bm25, departments, density of the characters, document order): the same
+    rows, order and scores as the whole answer, ranked by SQL over every match."""
+    synonyms = {"水": ["供水"], "狗": ["犬只", "养犬"]}
+    for filters in ({}, {"kind": "coordinated"}, {"kind": "basic"}):
+        everything = query.search(conn, text, limit=None, synonyms=synonyms, **filters)
+        if not everything.rows:
+            continue
+        for extra in (0, 5):
+            page = query.search(
+                conn, text, limit=everything.total + extra, synonyms=synonyms, **filters
+            )
+            assert page.total == everything.total, (text, filters)
+            assert [(r.id, r.score, r.matched_in) for r in page.rows] == [
+                (r.id, r.score, r.matched_in) for r in everything.rows
+            ], (text, filters)
+
+
 def test_every_character_of_several_must_match(conn, fields) -> None:  # type: ignore[no-untyped-def]
     result = query.search(conn, "乡 村", limit=None, synonyms={})
     assert {r.id for r in result.rows} == _holding(fields, "乡", "村") != set()

@@ -61,20 +61,22 @@ def _counted(
     args: dict[str, Any],
     limit: int | None,
     caps: Caps,
+    more: bool = False,
 ) -> tuple[int | None, bool] | None:
     """How many rows ``matches`` (a FROM clause) has and whether that is a lower bound;
-    None when it has none. With more than RANK_CAP, sets ``args["bound"]``."""
+    None when it has none. With more than RANK_CAP, sets ``args["bound"]``. ``more``:
+    the caller has seen more than ``limit`` rows already (no probe for them)."""
     total: int | None = None
     capped = False
     if limit:
         # The first limit + 1 matches: when there are no more, that is the count.
-        first = conn.execute(
+        first = [] if more else conn.execute(
             f"SELECT {rowid} {matches} ORDER BY {rowid} LIMIT :probe",
             {**args, "probe": limit + 1},
         ).fetchall()
-        if not first:
+        if not first and not more:
             return None
-        if len(first) <= limit:
+        if len(first) <= limit and not more:
             total = len(first)
         else:
             # Counting every match of a common word costs more than the exact
@@ -135,9 +137,22 @@ def ranked_sets(
     """
     if len(full.sets) == 1:  # one set: read in document order as far as needed
         driver = rowsets.set_sql(full, args)
+        if limit:
+            # The first limit + 1 matches, with their rows: when there are no more,
+            # they only need ordering.
+            first = conn.execute(
+                f"{_ROW_SELECT} FROM ({driver}) m JOIN duties d ON d.rowid = m.rowid"
+                f"{_where(where)} ORDER BY m.rowid LIMIT :probe",
+                {**args, "probe": limit + 1},
+            ).fetchall()
+            if not first:
+                return [], 0, False
+            if len(first) <= limit:
+                rows = _order_few(conn, terms, first, names, head, ranks, args, caps.weights)
+                return rows, len(rows), False
         join = " JOIN duties d ON d.rowid = m.rowid" if where else ""
         matches = f"FROM ({driver}) m{join}{_where(where)}"
-        counted = _counted(conn, matches, "m.rowid", args, limit, caps)
+        counted = _counted(conn, matches, "m.rowid", args, limit, caps, more=bool(limit))
         if counted is None:
             return [], 0, False
         total, capped = counted
@@ -162,6 +177,13 @@ def ranked_sets(
     ids = found["ids"]
     if not ids:
         return [], 0, False
+    if limit and len(ids) <= limit:
+        marks = ", ".join("?" * len(ids))
+        first = conn.execute(
+            f"{_ROW_SELECT} FROM duties d WHERE d.rowid IN ({marks}) ORDER BY d.rowid", ids
+        ).fetchall()
+        rows = _order_few(conn, terms, first, names, head, ranks, args, caps.weights)
+        return rows, len(rows), False
     total, capped = len(ids), bool(limit) and len(ids) > caps.count_cap
     if capped:
         total = caps.count_cap
@@ -175,6 +197,77 @@ def ranked_sets(
     driver = "SELECT value AS rowid FROM json_each(:ids)"
     return _staged(conn, terms, driver, names, head, ranks, where, args, limit,
                    (total, capped, bound, rank_bound), caps.weights)
+
+
+def _order_few(
+    conn: sqlite3.Connection,
+    terms: Sequence[Term],
+    records: list[sqlite3.Row],
+    names: rowsets.Plan | None,
+    head: rowsets.Plan | None,
+    ranks: tuple[str, str],
+    args: dict[str, Any],
+    weights: str,
+) -> list[DutyRow]:
+    """All the matches of a query that has no more than a page of them (``records``, in
+    document order), in the order ``_staged`` gives a longer list.
+
+    Which of them match in the name (and in the name or departments), and their bm25
+    over ``ranks``, are asked for among these rows only; the density of the query's
+    characters in a name is counted here as ``rowsets.density`` counts it in SQL.
+    """
+    few = {**args, "few": json.dumps([record["rowid"] for record in records])}
+    within = " AND +rowid IN (SELECT value FROM json_each(:few))"
+
+    def ids(plan: rowsets.Plan) -> set[int]:
+        sql = f"SELECT rowid FROM ({rowsets.set_sql(plan, few)}) WHERE 1{within}"
+        return {rowid for (rowid,) in conn.execute(sql, few)}
+
+    def bm25(table: str, rank: str, weights: str) -> dict[int, float]:
+        sql = (
+            f"SELECT rowid, bm25({table}{weights}) FROM {table} "
+            f"WHERE {table} MATCH :few_rank{within}"
+        )
+        return dict(conn.execute(sql, {**few, "few_rank": rank}))
+
+    rowids = [record["rowid"] for record in records]
+    named = ids(names) if names else set()
+    name_ranks = bm25("names_fts", ranks[1], "") if named and ranks[1] else {}
+    rest = [rowid for rowid in rowids if rowid not in named]
+    full_ranks = bm25("duties_fts", ranks[0], ", " + weights) if rest and ranks[0] else {}
+    unranked = [rowid for rowid in rest if rowid not in full_ranks]
+    in_head = ids(head) if head and unranked else set()
+    chars = rowsets.chars_of(terms)
+
+    def key(record: sqlite3.Row) -> tuple[int, int, float, int, float, int]:
+        rowid = record["rowid"]
+        stage, ranked = (0, name_ranks) if rowid in named else (1, full_ranks)
+        if rowid in ranked:
+            return stage, 0, ranked[rowid], 0, 0.0, rowid
+        tier = 0 if stage == 0 or not head or rowid in in_head else 1
+        return stage, 1, 0.0, tier, -_density(chars, record["name"]), rowid
+
+    ordered = sorted(records, key=key)
+    rows = _rows(conn, ordered)
+    for row, record in zip(rows, ordered, strict=True):
+        rowid = record["rowid"]
+        rank = (name_ranks if rowid in named else full_ranks).get(rowid)
+        row.score = -rank if rank is not None else 0.0
+        row.score = row.score or 0.0  # 0.0, not -0.0, as _staged gives
+    return rows
+
+
+def _density(chars: Sequence[str], name: str) -> float:
+    """``rowsets.density`` of a name, computed as SQLite computes it (``length`` counts
+    the characters before a NUL)."""
+    if not chars:
+        return 0.0
+
+    def length(text: str) -> int:
+        return len(text.partition("\0")[0])
+
+    counts = sum(length(name) - length(name.replace(char, "")) for char in chars)
+    return counts * 1.0 / max(length(name), 1)
 
 
 def _staged(
