@@ -17,6 +17,7 @@ from dutylist.textsearch import (
     has_chars,
     index_streams,
     match_all,
+    may_match_in,
     normalize,
     parse_query,
     segments,
@@ -190,3 +191,33 @@ def test_words_of_equal_length_keep_the_query_order() -> None:
     alternatives = ("犬只", "养犬", "流浪", "文明", "防疫", "管理")
     parsed = ParsedQuery((Term("狗", ("狗", *alternatives)), Term("犬只", ("犬只", "狂犬病"))))
     assert parsed.words == ["狂犬病", *alternatives, "狗"]
+
+
+_ALPHABET = "低保家庭养犬文明管理工作ab12，、 “”"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=24), st.text(alphabet=_ALPHABET, max_size=10))
+def test_a_name_the_index_matches_is_never_ruled_out(text: str, query: str) -> None:
+    """``may_match_in`` may say "maybe" wrongly, never "no": search skips the name stage
+    on its "no", so a name the bigram index matches must always get a True."""
+    parsed = parse_query(query, {"管理": ["养犬管理"]})
+    if not parsed.terms or has_chars(parsed):
+        return
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE VIRTUAL TABLE names_fts USING fts5(name_bi, content='', "
+                     "tokenize='ascii')")
+        conn.execute("INSERT INTO names_fts (rowid, name_bi) VALUES (1, ?)",
+                     (index_streams(text)[0],))
+        expression = match_all(parsed, ("name_bi",))
+        found = conn.execute("SELECT rowid FROM names_fts WHERE names_fts MATCH ?",
+                             (expression,)).fetchall()
+    if found:
+        assert may_match_in(text, parsed)
+
+
+def test_a_name_without_the_words_is_ruled_out() -> None:
+    assert not may_match_in("木垒县民政局", parse_query("低保"))
+    assert may_match_in("对“两癌”筛查", parse_query("两癌"))  # punctuation inside is skipped
+    assert not may_match_in("低保审核", parse_query("低保 火星"))  # every term must be there
+    assert may_match_in("低保审核", parse_query("火星", {"火星": ["审核"]}))  # or a synonym

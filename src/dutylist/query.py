@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dutylist import charsearch, labels, rowsets, understand
@@ -43,6 +43,7 @@ from dutylist.textsearch import (
     first_match,
     has_chars,
     match_all,
+    may_match_in,
     needle,
     segments,
     term_match,
@@ -336,7 +337,10 @@ def _ranked_query(
     """
     if not has_chars(parsed):
         name_match = match_all(parsed, _NAME_COLUMNS)
-        return _ranked(conn, match_all(parsed, _ALL_COLUMNS), name_match, where, params, limit)
+        return _ranked(
+            conn, match_all(parsed, _ALL_COLUMNS), name_match, where, params, limit,
+            in_name=lambda name: may_match_in(name, parsed),
+        )
     args = dict(params)
     full = rowsets.plan(parsed.terms, _ALL_COLUMNS, "duties_fts", args)
     names = rowsets.plan(parsed.terms, _NAME_COLUMNS, "names_fts", args)
@@ -381,9 +385,13 @@ def _ranked(
     sets: Sequence[str] = (),
     name_sets: Sequence[str] = (),
     counted: tuple[int, bool] | None = None,
+    in_name: Callable[[str], bool] | None = None,
 ) -> tuple[list[DutyRow], int, bool]:
     """Rows matching ``match`` (and the filters), best first; how many match; whether
     that number is only a lower bound (COUNT_CAP).
+
+    ``in_name`` says False for a name ``name_match`` cannot match (``may_match_in``):
+    when no row of a short answer has such a name, the name stage is not asked for.
 
     ``name_match`` ranks the items whose name matches first ("": no name stage).
     ``sets`` and ``name_sets`` are further rowid sets the rows must be in (the rows
@@ -420,6 +428,8 @@ def _ranked(
         if not first:
             return [], 0, False
         if len(first) <= limit:
+            if in_name is not None and not any(in_name(record["name"]) for record in first):
+                args["name_match"] = ""  # no name stage: none of these names can match
             return _order_few(conn, first, args), len(first), False
         # Counting every match of a common word costs more than the exact
         # number tells: stop at COUNT_CAP and say "10,000+".

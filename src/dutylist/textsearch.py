@@ -191,9 +191,13 @@ def has_chars(query: ParsedQuery) -> bool:
 
     Queries without one are one FTS5 expression over ``duties_fts`` (``match_all``).
     """
+    return any(map(_term_has_chars, query.terms))
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_has_chars(term: Term) -> bool:
     return any(
         is_char(segment)
-        for term in query.terms
         for word in (*term.alternatives, *term.departments)
         for segment in segments(word)
     )
@@ -280,6 +284,25 @@ def match_all(query: ParsedQuery, columns: Sequence[str]) -> str:
     return " AND ".join(term_match(term, columns) for term in query.terms)
 
 
+def may_match_in(text: str, query: ParsedQuery) -> bool:
+    """False when ``query`` (no single characters) cannot match ``text``'s bigram stream:
+    some term has no alternative whose every segment is in the text, punctuation dropped.
+
+    A phrase of bigrams matches consecutive tokens of one run of the text, so a match
+    implies this; the converse need not hold (True is only "maybe").
+    """
+    joined = "".join(segments(text))
+    return all(
+        any(all(segment in joined for segment in _segments_of(alt)) for alt in term.alternatives)
+        for term in query.terms
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _segments_of(word: str) -> tuple[str, ...]:
+    return tuple(segments(word))
+
+
 def find_span(text: str, words: Iterable[str]) -> tuple[int, int] | None:
     """Where the first of ``words`` (tried in order) occurs in ``text``, case-insensitively.
 
@@ -359,13 +382,14 @@ def first_match(
     """
     fields = list(fields)
     for candidates in (words, pieces):
-        needles = [n for n in map(needle, candidates) if n]
+        needles = [(word, n) for word in candidates if (n := needle(word))]
         if not needles:
             continue
         # One (cached) fold per field and a substring test: find_spans and
-        # snippet run only on the field that holds a match.
+        # snippet run only on the field that holds a match, for the words it holds.
         for key, text in fields:
             folded = fold(text)
-            if any(n in folded for n in needles):
-                return key, snippet(text, candidates)
+            held = [word for word, n in needles if n in folded]
+            if held:
+                return key, snippet(text, held)
     return None

@@ -406,10 +406,33 @@ def _judged(term: Term) -> tuple[str, ...]:
 
 
 def _crossing(text: str, start: int, end: int, words: Words) -> bool:
-    """:func:`vocab.crossing`, looking words up only as far as needed: most matches have
-    no word running into them from the left, and then nothing on the right is read."""
+    """:func:`vocab.crossing`, remembered for the vocabulary last used: a batch of queries
+    meets the same names (and the same words in them) again and again."""
     if end - start < 2:
         return False
+    global _CROSSINGS_OF
+    if _CROSSINGS_OF is not words:
+        _CROSSINGS_OF = words
+        _CROSSINGS.clear()
+    key = (text, start, end)
+    found = _CROSSINGS.get(key)
+    if found is None:
+        if len(_CROSSINGS) >= CROSSINGS_KEPT:
+            _CROSSINGS.clear()
+        found = _CROSSINGS[key] = _crossing_now(text, start, end, words)
+    return found
+
+
+CROSSINGS_KEPT = 50_000
+"""At most this many matches' verdicts are remembered (then they are forgotten at once)."""
+
+_CROSSINGS: dict[tuple[str, int, int], bool] = {}
+_CROSSINGS_OF: object = None  # the vocabulary the verdicts were found with
+
+
+def _crossing_now(text: str, start: int, end: int, words: Words) -> bool:
+    """:func:`vocab.crossing`, looking words up only as far as needed: most matches have
+    no word running into them from the left, and then nothing on the right is read."""
     limit = vocab.MAX_WORD
     left = [
         text[i:j] for i in range(max(0, start - limit + 1), start) for j in range(start + 1, end)
