@@ -260,3 +260,37 @@ def test_messages_that_echo_input_show_controls_as_escapes(
     assert "内部错误" not in result.stderr
     assert not RAW_CONTROL.findall(result.stderr)
     assert not RAW_CONTROL.findall(result.stdout)
+
+
+@pytest.mark.parametrize("which", ["hostile", "2024"])
+def test_stdin_jsonl_is_each_record_encoded_whole(
+    hostile_db: Path, db_2024: Path, which: str
+) -> None:
+    """``--stdin --format jsonl`` writes lines from parts (an item's fields encoded once):
+    the text must be exactly ``to_json`` of each record, escapes, floats and nulls too."""
+    from contextlib import closing
+
+    from dutylist import query
+    from dutylist.render import plain
+
+    db = hostile_db if which == "hostile" else db_2024
+    queries = ["\u202e低保\x1b[31m", "\u202e低保", "犬只\x85", "防疫", "管理", "宣传\u2066", "低保",
+               "狗", "工作", "乡", "C1", "龘", "火星", "diba", "高龄 补贴", "村 乡"]
+    with closing(query.connect(db)) as conn:
+        answers: list[tuple[int, query.SearchResult | None]] = [
+            (n, query.search(conn, text, limit=limit))
+            for n, text in enumerate(queries) for limit in (3, 20)
+        ]
+    answers.append((len(answers), None))
+    assert sum(len(result.rows) for _n, result in answers if result) > 10
+    if which == "hostile":  # raw controls in a query echoed and in a matched name
+        shown = [(result.query, row.matched) for _n, result in answers if result
+                 for row in result.rows]
+        assert any("\u202e" in text for text, _m in shown)
+        assert any(matched and "\u2067" in matched for _t, matched in shown)
+    for _ in range(2):  # the second time from the items' kept parts
+        lines = "".join(plain.batch_json_lines(answers))
+        assert lines == "".join(
+            plain.to_json(record) + "\n"
+            for records in plain.batch_records(answers) for record in records
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -109,7 +110,9 @@ def stream_records(
         out.write("[]\n" if first else "\n]\n")
 
 
-def batch_records(batch: Batch) -> Iterator[list[dict[str, Any]]]:
+def batch_records(
+    batch: Iterable[tuple[int, SearchResult | None]],
+) -> Iterator[list[dict[str, Any]]]:
     """``--stdin``: for every input line, its rows, each carrying the query; a query with
     no result (or a blank line) is one record of the query and empty fields."""
     empty = dict.fromkeys(SEARCH_FIELDS)
@@ -121,6 +124,65 @@ def batch_records(batch: Batch) -> Iterator[list[dict[str, Any]]]:
                     "suggestion": result.suggestion}]
         else:
             yield search_records(result, with_query=True)
+
+
+def batch_json_lines(batch: Iterable[tuple[int, SearchResult | None]]) -> Iterator[str]:
+    """``--stdin --format jsonl``: each input line's records as JSON lines, the text
+    ``to_json`` gives each record of ``batch_records``.
+
+    Written from parts: an item's own fields (id to whose, and note) are encoded once
+    and kept (``_item_json``), and only what the query adds is encoded for each row.
+    """
+    for number, search in batch:
+        if search is None or not search.rows:
+            (records,) = batch_records([(number, search)])
+            yield "".join(to_json(record) + "\n" for record in records)
+            continue
+        head = '{"query": ' + _json_value(search.query) + ", "
+        tail = (
+            f', "partial": {_json_value(search.partial)}, "verdict": {_json_value(search.verdict)}'
+            f', "suggestion": {_json_value(search.suggestion)}, "note": '
+        )
+        lines = []
+        for row in search.rows:
+            item, note = _item_json(row)
+            score = round(row.score, 4) if row.score is not None else None
+            lines.append(
+                f'{head}{item}, "score": {_json_value(score)}, "matched": '
+                f'{_json_value(row.matched)}, "matched_in": {_json_value(row.matched_in)}'
+                f"{tail}{note}}}\n"
+            )
+        yield "".join(lines)
+
+
+def _json_value(value: Any) -> str:
+    """``to_json`` of one value, the common kinds without the encoder's set-up."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is str:
+        return json_safe(_COMPACT.encode(value))
+    if type(value) is float and math.isfinite(value):
+        return float.__repr__(value)
+    return to_json(value)
+
+
+_ITEM_JSON: dict[tuple[Any, ...], tuple[str, str]] = {}
+ITEM_JSON_KEPT = 20_000
+"""At most this many items' encoded fields are kept (then they are all forgotten)."""
+
+
+def _item_json(row: DutyRow) -> tuple[str, str]:
+    """An item's own fields as JSON: ``"id": …, "whose": …`` and its note's value."""
+    key = (row.id, row.list, row.seq, row.category, row.name, *row.departments, None, row.note)
+    found = _ITEM_JSON.get(key)
+    if found is None:
+        if len(_ITEM_JSON) >= ITEM_JSON_KEPT:
+            _ITEM_JSON.clear()
+        own = {name: value for name, value in row_record(row).items() if name != "note"}
+        found = _ITEM_JSON[key] = (to_json(own)[1:-1], to_json(row.note))
+    return found
 
 
 def _write_object(data: dict[str, Any], fmt: str, out: TextIO) -> None:
@@ -227,7 +289,11 @@ def _write_info(info: dict[str, Any], fmt: str, out: TextIO) -> None:
 
 def write_payload(payload: Payload, fmt: str, out: TextIO) -> None:
     """Any command's payload in a plain format."""
-    if isinstance(payload, Batch):
+    if isinstance(payload, Batch) and fmt == "jsonl":
+        for lines in batch_json_lines(payload):
+            out.write(lines)
+            out.flush()
+    elif isinstance(payload, Batch):
         stream_records(batch_records(payload), ["query", *SEARCH_FIELDS], fmt, out)
     elif isinstance(payload, Searches):
         records = [
