@@ -562,3 +562,17 @@ def test_a_run_builds_only_its_own_command_and_leaves_the_app_whole(
     assert {"search", "filter-by-department", "build", "restore"} <= set(converted)
     listed = capsys.readouterr().out
     assert "filter-by-department" in listed and "restore" in listed
+
+
+def test_a_command_reads_one_snapshot_of_the_database(mini_db: Path) -> None:
+    """The command's connection holds one read transaction (a --stdin batch answers every
+    line from the same version of the list) and can write nothing."""
+    from dutylist import options
+
+    conn = options.connect(str(mini_db))
+    try:
+        assert conn.in_transaction
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("DELETE FROM duties")
+    finally:
+        options.close_connections()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutylist import vocab
 from dutylist.textsearch import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, Term, normalize, segments
@@ -97,11 +97,49 @@ def _is_latin_word(word: str) -> bool:
     return word.isascii() and word.isalpha()
 
 
+class _Kept:
+    """Answers of a pure function of a word, kept while what it reads stays the same: the
+    synonyms and vocabulary (the same objects; a batch of queries shares them) and the
+    department look-up (an equal one). Bounded: forgotten all at once when full."""
+
+    KEPT = 20_000
+
+    def __init__(self) -> None:
+        self.synonyms: object = None
+        self.other: object = None
+        self.found: dict[Any, Any] = {}
+
+    def of(self, synonyms: object, other: object) -> dict[Any, Any]:
+        """The answers found with these ``synonyms`` and ``other`` (vocabulary or look-up)."""
+        if synonyms is not self.synonyms or other != self.other or len(self.found) >= self.KEPT:
+            self.synonyms, self.other = synonyms, other
+            self.found = {}
+        return self.found
+
+
+_TERMS = _Kept()
+_PIECES = _Kept()
+
+
 def _term(
     word: str,
     synonyms: Mapping[str, Sequence[str]],
     departments: DepartmentsOf,
     extra: Sequence[str] = (),
+) -> Term:
+    kept = _TERMS.of(synonyms, departments)
+    key = (word, *extra)
+    term = kept.get(key)
+    if term is None:
+        term = kept[key] = _new_term(word, synonyms, departments, extra)
+    return term
+
+
+def _new_term(
+    word: str,
+    synonyms: Mapping[str, Sequence[str]],
+    departments: DepartmentsOf,
+    extra: Sequence[str],
 ) -> Term:
     alternatives = [word, *synonyms.get(word, ())]
     for other in extra:
@@ -226,6 +264,27 @@ def _pieces(
     word: str, words: Words, synonyms: Mapping[str, Sequence[str]]
 ) -> list[tuple[str, bool]]:
     """A word cut into (piece, known) by the vocabulary, synonym keys and filler."""
+    kept = _PIECES.of(synonyms, _Same(words))
+    if word not in kept:
+        kept[word] = tuple(_new_pieces(word, words, synonyms))
+    return list(kept[word])
+
+
+class _Same:
+    """Equal to another only when it wraps the very same object."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _new_pieces(
+    word: str, words: Words, synonyms: Mapping[str, Sequence[str]]
+) -> list[tuple[str, bool]]:
     if not word or word.isascii():
         return [(word, True)]
     pieces: list[tuple[str, bool]] = []
