@@ -44,7 +44,8 @@ class Lexicon:
         self._keys: dict[str, int] = {}  # pinyin keys looked up (1 = some word's key)
         self._readings: dict[str, tuple[str, ...]] = {}
         self._departments: dict[str, tuple[str, ...]] = {}
-        self._shapes: dict[str, list[str]] | None = None  # word with one character blanked
+        self._shapes: dict[str, list[str]] = {}  # word with one character blanked
+        self._shaped: set[int] = set()  # the lengths of the words in _shapes
 
     # ------------------------------------------------------------ words
 
@@ -77,13 +78,15 @@ class Lexicon:
 
     def same_shape(self, word: str) -> list[str]:
         """Words of the same length differing from ``word`` in exactly one character,
-        most important first. The first call loads the vocabulary's shapes (a typo
-        path only; a few thousand words)."""
+        most important first. The first call for a length loads the shapes of the
+        vocabulary's words of that length (a typo path only; a few thousand words)."""
         if not self.available or len(word) < 2:
             return []
-        if self._shapes is None:
-            self._shapes = {}
-            for found, weight in self.conn.execute("SELECT word, weight FROM vocab"):
+        if len(word) not in self._shaped:  # the words of this length, read once
+            self._shaped.add(len(word))
+            for found, weight in self.conn.execute(
+                "SELECT word, weight FROM vocab WHERE length(word) = ?", (len(word),)
+            ):
                 self._weights[found] = int(weight) or 1
                 for i in range(len(found)):
                     shape = found[:i] + "\x00" + found[i + 1 :]
