@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -576,3 +577,34 @@ def test_a_command_reads_one_snapshot_of_the_database(mini_db: Path) -> None:
             conn.execute("DELETE FROM duties")
     finally:
         options.close_connections()
+
+
+def test_a_batch_answers_every_line_from_one_version_of_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list rebuilt while a --stdin batch runs: the batch's later lines are answered
+    from the version it started with; the next command reads the new one."""
+    from dutylist import batch, options, query, source
+    from dutylist.store.build import build_database
+
+    db = tmp_path / "list.db"
+    build_database(source.load_catalog(MINI_YAML), db, source=MINI_YAML)
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(
+        MINI_YAML.read_text(encoding="utf-8").replace("低保家庭", "低保户"), encoding="utf-8"
+    )
+
+    def lines():  # type: ignore[no-untyped-def]
+        yield "低保"
+        build_database(source.load_catalog(edited), db, source=edited)
+        yield "低保"
+
+    monkeypatch.setattr(batch, "stdin_lines", lines)
+    try:
+        answers = [r for _n, r in batch.answer_lines(str(db), None, None, None, 5, False, "tsv")]
+    finally:
+        options.close_connections()
+    names = [[row.name for row in result.rows] for result in answers if result]
+    assert len(names) == 2 and names[0] == names[1] and any("低保家庭" in n for n in names[0])
+    with contextlib.closing(query.connect(db)) as conn:
+        assert any("低保户" in row.name for row in query.search(conn, "低保").rows)

@@ -297,18 +297,24 @@ def _by_coverage(
     by_rowid = dict(
         conn.execute(f"SELECT rowid, id FROM duties WHERE id IN ({marks})", list(coverage))
     )
-    # One lookup per term and row: FTS5 seeks each rowid in the term's doclist.
-    for term in parsed.terms:
-        values: dict[str, Any] | list[Any]
+    # One lookup per term and row: FTS5 seeks each rowid in the term's doclist. The
+    # terms without single characters are looked up in one statement (a row once per
+    # term it has), the others each across the tables that hold them.
+    within = {f"r{n}": rowid for n, rowid in enumerate(by_rowid)}
+    rowids = f"rowid IN ({', '.join(f':{key}' for key in within)})"
+    words: list[str] = []
+    for n, term in enumerate(parsed.terms):
+        args = dict(within)
         if has_chars(ParsedQuery((term,))):
-            args = {f"r{n}": rowid for n, rowid in enumerate(by_rowid)}
-            within = f" AND rowid IN ({', '.join(f':{key}' for key in args)})"
-            options = term_options(term, _ALL_COLUMNS)
-            sql, values = rowsets.union(options, "duties_fts", args, within), args
+            sql = rowsets.union(term_options(term, _ALL_COLUMNS), "duties_fts", args,
+                                f" AND {rowids}")
+            for (rowid,) in conn.execute(sql, args):
+                coverage[by_rowid[rowid]] += 1
         else:
-            sql = f"SELECT rowid FROM duties_fts WHERE duties_fts MATCH ? AND rowid IN ({marks})"
-            values = [term_match(term, _ALL_COLUMNS), *by_rowid]
-        for (rowid,) in conn.execute(sql, values):
+            within[f"t{n}"] = term_match(term, _ALL_COLUMNS)
+            words.append(f"SELECT rowid FROM duties_fts WHERE duties_fts MATCH :t{n} AND {rowids}")
+    if words:
+        for (rowid,) in conn.execute(" UNION ALL ".join(words), within):
             coverage[by_rowid[rowid]] += 1
     rows.sort(key=lambda row: (-coverage[row.id], -(row.score or 0.0)))
     return ((rows[:limit] if limit else rows), total, capped), coverage[rows[0].id]
