@@ -136,3 +136,19 @@ def test_remembered_items_give_the_same_rows(conn, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(listing, "_ITEMS_KEPT", 3)  # fewer than a page: forgotten often
     for text in ("低保 审核", "村", "防汛"):
         assert rows(text) == first[text], text
+
+
+@pytest.mark.parametrize("text", ["低保火星基地", "高龄 补贴", "社保卡 挂失 补办",
+                                  "我家的狗咬人了怎么办", "狗 水 火星", "犬只 火星"])
+def test_near_misses_are_the_same_whether_doclists_are_read_whole_or_sought(
+    conn, monkeypatch: pytest.MonkeyPatch, text: str  # type: ignore[no-untyped-def]
+) -> None:
+    """Which terms each near miss has is read from whole doclists in a small index and
+    sought row by row in a large one: the same rows, order and verdict either way."""
+    answers = []
+    for scan_up_to in (10**9, 0):
+        monkeypatch.setattr(query, "SCAN_UP_TO", scan_up_to)
+        result = query.search(conn, text, synonyms={"狗": ["犬只"], "水": ["供水"]})
+        answers.append((result.verdict, [(row.id, row.score) for row in result.rows]))
+    assert answers[0] == answers[1]
+    assert answers[0][1], text

@@ -148,6 +148,7 @@ class _Remembered:
         self.conn = conn
         self.departments: dict[str, tuple[str, ...]] = {}
         self.blocks: dict[str, list[BlockView]] = {}
+        self.size: int | None = None
 
 
 _remembered: _Remembered | None = None
@@ -158,6 +159,14 @@ def _memory(conn: sqlite3.Connection) -> _Remembered:
     if _remembered is None or _remembered.conn is not conn:
         _remembered = _Remembered(conn)
     return _remembered
+
+
+def corpus_size(conn: sqlite3.Connection) -> int:
+    """The largest item rowid of the database (about how many items it has), read once."""
+    memory = _memory(conn)
+    if memory.size is None:
+        memory.size = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM duties").fetchone()[0])
+    return memory.size
 
 
 def _departments_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, ...]]:

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from dutylist import charsearch, labels, rowsets, understand
+from dutylist import charsearch, labels, listing, rowsets, understand
 from dutylist.errors import UsageError
 from dutylist.ids import ListKind, make_id, parse_id
 from dutylist.lexicon import Lexicon
@@ -214,6 +214,13 @@ _STRADDLE_MARGIN = 10
 _COVERAGE_POOL = 60
 """Partial matches are ranked by coverage among the best this many by bm25."""
 
+SCAN_UP_TO = 50_000
+"""Up to this many items, which terms a near miss has is read from each term's whole
+doclists; beyond, each row is sought in them (``_by_coverage``). Measured with
+``scripts/bench.py``'s corpora: reading whole was 1.2-3.4x faster at 10 and 100 lists and
+mixed at 1,000 (faster for most questions, 25 % slower for 16 common words); seeking
+keeps the cost bounded by the pool, whatever the size of the index."""
+
 
 def _answer(
     conn: sqlite3.Connection,
@@ -297,11 +304,13 @@ def _by_coverage(
     by_rowid = dict(
         conn.execute(f"SELECT rowid, id FROM duties WHERE id IN ({marks})", list(coverage))
     )
-    # One lookup per term and row: FTS5 seeks each rowid in the term's doclist. The
-    # terms without single characters are looked up in one statement (a row once per
-    # term it has), the others each across the tables that hold them.
+    # Which terms each row has. In a large index FTS5 seeks each rowid in each term's
+    # doclists; a small one is cheaper to read whole (as a filter, +rowid). The terms
+    # without single characters are looked up in one statement (a row once per term
+    # it has), the others each across the tables that hold them.
     within = {f"r{n}": rowid for n, rowid in enumerate(by_rowid)}
-    rowids = f"rowid IN ({', '.join(f':{key}' for key in within)})"
+    scan = "+" if listing.corpus_size(conn) <= SCAN_UP_TO else ""
+    rowids = f"{scan}rowid IN ({', '.join(f':{key}' for key in within)})"
     words: list[str] = []
     for n, term in enumerate(parsed.terms):
         args = dict(within)
