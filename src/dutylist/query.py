@@ -265,7 +265,10 @@ def _answer(
         left_out = len(rows) - len(proper)
         if not (fetch and limit and left_out and len(proper) < limit and total > len(rows)):
             break
-        fetch = min(fetch + left_out + _STRADDLE_MARGIN, fetch * 4)  # more to fill the page
+        # More to fill the page: as many again as were left out, or, when most of the
+        # page was left out, four times as many (each fetch ranks the matches afresh).
+        more = fetch * 3 if len(proper) < limit / 2 else left_out + _STRADDLE_MARGIN
+        fetch = min(fetch + more, fetch * 4)
     if not proper:
         return None
     return (proper[:limit] if limit else proper), max(total - left_out, len(proper)), capped
