@@ -152,3 +152,21 @@ def test_near_misses_are_the_same_whether_doclists_are_read_whole_or_sought(
         answers.append((result.verdict, [(row.id, row.score) for row in result.rows]))
     assert answers[0] == answers[1]
     assert answers[0][1], text
+
+
+@pytest.mark.parametrize("kind", [None, "coordinated"])
+def test_the_first_matches_are_the_same_read_with_their_rank_or_after(
+    conn, monkeypatch: pytest.MonkeyPatch, kind  # type: ignore[no-untyped-def]
+) -> None:
+    """A small index reads the first matches with their rank in one statement, a large
+    one asks for the rank only when they are few: the same answers either way."""
+    answers = []
+    for scan_up_to in (10**9, 0):
+        monkeypatch.setattr(query, "SCAN_UP_TO", scan_up_to)
+        answers.append([
+            (result.verdict, result.total, [(row.id, row.score, row.matched) for row in result.rows])
+            for text in QUERIES for limit in (3, 20)
+            for result in [query.search(conn, text, limit=limit, kind=kind)]
+        ])
+    assert answers[0] == answers[1]
+    assert sum(bool(rows) for _v, _t, rows in answers[0]) > len(QUERIES)

@@ -215,7 +215,8 @@ _COVERAGE_POOL = 60
 """Partial matches are ranked by coverage among the best this many by bm25."""
 
 SCAN_UP_TO = 50_000
-"""Up to this many items, which terms a near miss has is read from each term's whole
+"""A small index, read whole where that is cheaper: the first matches are read with their
+rank (``_ranked``), and which terms a near miss has is read from each term's whole
 doclists; beyond, each row is sought in them (``_by_coverage``). Measured with
 ``scripts/bench.py``'s corpora: reading whole was 1.2-3.4x faster at 10 and 100 lists and
 mixed at 1,000 (faster for most questions, 25 % slower for 16 common words); seeking
@@ -432,17 +433,35 @@ def _ranked(
     if counted is not None:
         total, capped = counted
     elif limit:
-        # The first limit + 1 matches, read with their rank over all columns:
-        # when there are no more, that is the count, and they only need ordering.
+        # The first limit + 1 matches: when there are no more, that is the count, and
+        # they only need ordering. In a small index they are read with their rows and
+        # rank over all columns at once; in a large one the first bm25 of a statement
+        # counts every item holding each phrase (a common word's whole doclist), so
+        # the rank is asked for only when the matches are few.
         read = matches if where else (
             f"FROM duties_fts JOIN duties d ON d.rowid = duties_fts.rowid "
             f"WHERE duties_fts MATCH :match{extra}"
         )
-        first = conn.execute(
-            f"{_ROW_SELECT}, bm25(duties_fts, {_WEIGHTS}) AS rank {read} "
-            "ORDER BY duties_fts.rowid LIMIT :probe",
-            {**args, "probe": limit + 1},
-        ).fetchall()
+        rank = f"bm25(duties_fts, {_WEIGHTS}) AS rank"
+        if listing.corpus_size(conn) <= SCAN_UP_TO:
+            first = conn.execute(
+                f"{_ROW_SELECT}, {rank} {read} ORDER BY duties_fts.rowid LIMIT :probe",
+                {**args, "probe": limit + 1},
+            ).fetchall()
+        else:
+            first = conn.execute(
+                f"SELECT duties_fts.rowid {matches} ORDER BY duties_fts.rowid LIMIT :probe",
+                {**args, "probe": limit + 1},
+            ).fetchall()
+            if first and len(first) <= limit:
+                few = json.dumps([rowid for (rowid,) in first])
+                first = conn.execute(
+                    f"{_ROW_SELECT}, {rank} FROM duties_fts JOIN duties d ON "
+                    "d.rowid = duties_fts.rowid WHERE duties_fts MATCH :match "
+                    "AND +duties_fts.rowid IN (SELECT value FROM json_each(:few)) "
+                    "ORDER BY duties_fts.rowid",
+                    {"match": match, "few": few},
+                ).fetchall()
         if not first:
             return [], 0, False
         if len(first) <= limit:
