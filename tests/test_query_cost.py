@@ -170,3 +170,26 @@ def test_the_first_matches_are_the_same_read_with_their_rank_or_after(
         ])
     assert answers[0] == answers[1]
     assert sum(bool(rows) for _v, _t, rows in answers[0]) > len(QUERIES)
+
+
+def test_a_word_beside_characters_finds_the_same_rows_however_the_sets_are_made(
+    conn, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """低保 乡: in a large index the word's rows are found first and each character's set
+    only keeps those it holds (``charsearch.matching_ids``); in a small one, or when the
+    word is common too, SQLite makes the sets. The same answers every way."""
+    from dutylist import charsearch
+
+    texts = ["低保 乡", "养犬 乡", "防汛 村", "低保 审核 乡", "犬只 犬", "高龄 津贴 村", "狗 村"]
+    answers = []
+    for scan_up_to, few in ((10**9, 20_000), (0, 20_000), (0, 1)):
+        monkeypatch.setattr(query, "SCAN_UP_TO", scan_up_to)
+        monkeypatch.setattr(charsearch, "FEW_WORD_MATCHES", few)
+        answers.append([
+            (r.total, [(row.id, row.score, row.matched) for row in r.rows])
+            for text in texts for kind in (None, "coordinated") for limit in (2, 20)
+            for r in [query.search(conn, text, limit=limit, kind=kind,
+                                   synonyms={"狗": ["犬只"]})]
+        ])
+    assert answers[0] == answers[1] == answers[2]
+    assert sum(bool(rows) for _t, rows in answers[0]) > len(texts)

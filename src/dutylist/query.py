@@ -335,7 +335,7 @@ def _by_coverage(
 
 def _caps() -> charsearch.Caps:
     """The caps as they are now (tests lower them)."""
-    return charsearch.Caps(COUNT_CAP, RANK_CAP, _WEIGHTS)
+    return charsearch.Caps(COUNT_CAP, RANK_CAP, _WEIGHTS, SCAN_UP_TO)
 
 
 def _ranked_query(
