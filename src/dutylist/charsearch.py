@@ -46,7 +46,7 @@ def matching_ids(
     cap = " LIMIT :cap" if limit else ""
     large = corpus_size(conn) > caps.scan_up_to
     words = _within(conn, full, args, None) if large else None
-    if words is None:  # the words are common too: SQLite makes the sets (as filters)
+    if words is None:  # a small index, or common words: SQLite makes the sets (filters)
         sql = (
             f"SELECT m.rowid FROM ({rowsets.set_sql(full, args)}) m{join}{_where(where)} "
             f"ORDER BY m.rowid{cap}"
