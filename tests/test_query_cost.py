@@ -8,7 +8,9 @@ change nothing a user can see except what they are meant to.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -193,3 +195,58 @@ def test_a_word_beside_characters_finds_the_same_rows_however_the_sets_are_made(
         ])
     assert answers[0] == answers[1] == answers[2]
     assert sum(bool(rows) for _t, rows in answers[0]) > len(texts)
+
+
+def test_searches_on_several_threads_each_keep_their_own_database(
+    db_2024: Path, mini_db: Path
+) -> None:
+    """The Datasette plugin answers on several threads, each with its connection, and a
+    county may serve several lists: what a search remembers (vocabulary, items, readings)
+    is kept per thread, so no answer mixes up two databases or two connections."""
+    from concurrent.futures import ThreadPoolExecutor
+    from contextlib import closing
+
+    texts = ["低保", "狗", "养犬", "高龄 补贴", "饲养犬只", "民政", "村", "打疫苗", "低保火星"]
+
+    def answers(db: Path, rounds: int) -> tuple[Path, list[list[tuple[str, list[Any]]]]]:
+        with closing(query.connect(db)) as conn:  # made in this thread, used only here
+            return db, [
+                [(t, [(r.id, r.score, r.matched) for r in query.search(conn, t).rows])
+                 for t in texts]
+                for _ in range(rounds)
+            ]
+
+    expected = {db: answers(db, 1)[1][0] for db in (db_2024, mini_db)}
+    assert expected[db_2024] != expected[mini_db]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often: a shared memo would show
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            for db, rounds in pool.map(answers, [db_2024, mini_db] * 4, [6] * 8):
+                assert all(found == expected[db] for found in rounds)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_each_thread_keeps_its_own_memos(db_2024: Path, mini_db: Path) -> None:
+    """Another thread searching another database leaves this thread's vocabulary and
+    remembered items alone (they were one for the whole process: a race between the
+    plugin's threads could hand a search another connection's vocabulary)."""
+    import threading
+    from contextlib import closing
+
+    from dutylist import listing
+
+    with closing(query.connect(db_2024)) as conn:
+        query.search(conn, "低保")
+        vocabulary, items = query.lexicon_of(conn), listing._memory(conn)
+
+        def elsewhere() -> None:
+            with closing(query.connect(mini_db)) as other:
+                query.search(other, "低保")
+
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+        assert query.lexicon_of(conn) is vocabulary
+        assert listing._memory(conn) is items

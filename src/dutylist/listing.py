@@ -7,6 +7,7 @@ formatted into it. ``info``'s facts about a database live here too.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -140,8 +141,8 @@ class _Remembered:
 
     A batch of queries (``--stdin``) meets the same items again and again, and a
     connection's database does not change under it (it is opened read-only).
-    Connections cannot be weakly referenced, so the last one is kept, as
-    ``query.lexicon_of`` keeps its vocabulary.
+    Connections cannot be weakly referenced, so each thread keeps the last one it used,
+    as ``query.lexicon_of`` keeps its vocabulary.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -151,14 +152,14 @@ class _Remembered:
         self.size: int | None = None
 
 
-_remembered: _Remembered | None = None
+_LOCAL = threading.local()  # each thread its last connection's (Datasette answers on several)
 
 
 def _memory(conn: sqlite3.Connection) -> _Remembered:
-    global _remembered
-    if _remembered is None or _remembered.conn is not conn:
-        _remembered = _Remembered(conn)
-    return _remembered
+    last: _Remembered | None = getattr(_LOCAL, "remembered", None)
+    if last is None or last.conn is not conn:
+        last = _LOCAL.remembered = _Remembered(conn)
+    return last
 
 
 def corpus_size(conn: sqlite3.Connection) -> int:

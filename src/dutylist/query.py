@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -198,14 +199,15 @@ _Found = tuple[list[DutyRow], int, bool]
 
 
 def lexicon_of(conn: sqlite3.Connection) -> Lexicon:
-    """The vocabulary of a connection's database (kept for the last connection used)."""
-    global _LAST_LEXICON
-    if _LAST_LEXICON is None or _LAST_LEXICON.conn is not conn:
-        _LAST_LEXICON = Lexicon(conn)
-    return _LAST_LEXICON
+    """The vocabulary of a connection's database (kept for the last connection this thread
+    used: the Datasette plugin answers on several threads, each with its connection)."""
+    last: Lexicon | None = getattr(_LOCAL, "lexicon", None)
+    if last is None or last.conn is not conn:
+        last = _LOCAL.lexicon = Lexicon(conn)
+    return last
 
 
-_LAST_LEXICON: Lexicon | None = None  # connections cannot be weakly referenced
+_LOCAL = threading.local()  # connections cannot be weakly referenced: the last is kept
 
 
 _STRADDLE_MARGIN = 10

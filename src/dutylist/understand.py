@@ -23,6 +23,7 @@ nothing that answers it:
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -98,27 +99,36 @@ def _is_latin_word(word: str) -> bool:
 
 
 class _Kept:
-    """Answers of a pure function of a word, kept while what it reads stays the same: the
-    synonyms and vocabulary (the same objects; a batch of queries shares them) and the
-    department look-up (an equal one). Bounded: forgotten all at once when full."""
+    """Answers of a pure function of a word (or of a place in a text), kept while what it
+    reads stays the same: the synonyms or vocabulary (the same object; a batch of queries
+    shares them) and the department look-up (an equal one). Bounded: forgotten all at
+    once when full."""
 
     KEPT = 20_000
 
     def __init__(self) -> None:
-        self.synonyms: object = None
-        self.other: object = None
+        self.same: object = None
+        self.equal: object = None
         self.found: dict[Any, Any] = {}
 
-    def of(self, synonyms: object, other: object) -> dict[Any, Any]:
-        """The answers found with these ``synonyms`` and ``other`` (vocabulary or look-up)."""
-        if synonyms is not self.synonyms or other != self.other or len(self.found) >= self.KEPT:
-            self.synonyms, self.other = synonyms, other
+    def of(self, same: object, equal: object) -> dict[Any, Any]:
+        """The answers found with this very ``same`` object and an ``equal`` one."""
+        if same is not self.same or equal != self.equal or len(self.found) >= self.KEPT:
+            self.same, self.equal = same, equal
             self.found = {}
         return self.found
 
 
-_TERMS = _Kept()
-_PIECES = _Kept()
+_LOCAL = threading.local()  # each thread its own memos (Datasette answers on several)
+
+
+def _kept(name: str) -> _Kept:
+    """This thread's memo ``name``."""
+    kept: _Kept | None = getattr(_LOCAL, name, None)
+    if kept is None:
+        kept = _Kept()
+        setattr(_LOCAL, name, kept)
+    return kept
 
 
 def _term(
@@ -127,7 +137,7 @@ def _term(
     departments: DepartmentsOf,
     extra: Sequence[str] = (),
 ) -> Term:
-    kept = _TERMS.of(synonyms, departments)
+    kept = _kept("terms").of(synonyms, departments)
     key = (word, *extra)
     term = kept.get(key)
     if term is None:
@@ -264,7 +274,7 @@ def _pieces(
     word: str, words: Words, synonyms: Mapping[str, Sequence[str]]
 ) -> list[tuple[str, bool]]:
     """A word cut into (piece, known) by the vocabulary, synonym keys and filler."""
-    kept = _PIECES.of(synonyms, _Same(words))
+    kept = _kept("pieces").of(synonyms, _Same(words))
     if word not in kept:
         kept[word] = tuple(_new_pieces(word, words, synonyms))
     return list(kept[word])
@@ -469,24 +479,12 @@ def _crossing(text: str, start: int, end: int, words: Words) -> bool:
     meets the same names (and the same words in them) again and again."""
     if end - start < 2:
         return False
-    global _CROSSINGS_OF
-    if _CROSSINGS_OF is not words:
-        _CROSSINGS_OF = words
-        _CROSSINGS.clear()
+    kept = _kept("crossings").of(words, None)
     key = (text, start, end)
-    found = _CROSSINGS.get(key)
+    found = kept.get(key)
     if found is None:
-        if len(_CROSSINGS) >= CROSSINGS_KEPT:
-            _CROSSINGS.clear()
-        found = _CROSSINGS[key] = _crossing_now(text, start, end, words)
-    return found
-
-
-CROSSINGS_KEPT = 50_000
-"""At most this many matches' verdicts are remembered (then they are forgotten at once)."""
-
-_CROSSINGS: dict[tuple[str, int, int], bool] = {}
-_CROSSINGS_OF: object = None  # the vocabulary the verdicts were found with
+        found = kept[key] = _crossing_now(text, start, end, words)
+    return bool(found)
 
 
 def _crossing_now(text: str, start: int, end: int, words: Words) -> bool:
