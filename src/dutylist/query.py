@@ -319,8 +319,8 @@ def _by_coverage(
     rowids = f"{scan}rowid IN ({', '.join(f':{key}' for key in within)})"
     words: list[str] = []
     for n, term in enumerate(parsed.terms):
-        args = dict(within)
         if has_chars(ParsedQuery((term,))):
+            args = dict(within)
             sql = rowsets.union(term_options(term, _ALL_COLUMNS), "duties_fts", args,
                                 f" AND {rowids}")
             for (rowid,) in conn.execute(sql, args):
@@ -622,9 +622,8 @@ def _in_head(row: DutyRow, parsed: ParsedQuery) -> bool:
     """Whether a word of ``parsed`` is in the row's name or departments (not only its steps),
     punctuation inside the text skipped (两癌筛查 in “两癌”筛查)."""
     needles = [n for n in map(needle, parsed.words) if n]
-    return any(
-        n in "".join(segments(text)) for _key, text in _head_fields(row) for n in needles
-    )
+    joined = ["".join(segments(text)) for _key, text in _head_fields(row)]
+    return any(n in text for text in joined for n in needles)
 
 
 def _head_fields(row: DutyRow) -> list[tuple[str, str]]:

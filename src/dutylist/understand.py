@@ -100,22 +100,23 @@ def _is_latin_word(word: str) -> bool:
 
 class _Kept:
     """Answers of a pure function of a word (or of a place in a text), kept while what it
-    reads stays the same: the synonyms or vocabulary (the same object; a batch of queries
-    shares them) and the department look-up (an equal one). Bounded: forgotten all at
+    reads stays the same: the synonyms, the vocabulary, the department look-up (the same
+    objects, or equal ones; a batch of queries shares them). Bounded: forgotten all at
     once when full."""
 
     KEPT = 20_000
 
     def __init__(self) -> None:
-        self.same: object = None
-        self.equal: object = None
+        self.context: tuple[object, ...] = ()
         self.found: dict[Any, Any] = {}
 
-    def of(self, same: object, equal: object) -> dict[Any, Any]:
-        """The answers found with this very ``same`` object and an ``equal`` one."""
-        if same is not self.same or equal != self.equal or len(self.found) >= self.KEPT:
-            self.same, self.equal = same, equal
-            self.found = {}
+    def of(self, *context: object) -> dict[Any, Any]:
+        """The answers found with this ``context``."""
+        same = len(context) == len(self.context) and all(
+            new is old or new == old for new, old in zip(context, self.context, strict=True)
+        )
+        if not same or len(self.found) >= self.KEPT:
+            self.context, self.found = context, {}
         return self.found
 
 
@@ -274,22 +275,10 @@ def _pieces(
     word: str, words: Words, synonyms: Mapping[str, Sequence[str]]
 ) -> list[tuple[str, bool]]:
     """A word cut into (piece, known) by the vocabulary, synonym keys and filler."""
-    kept = _kept("pieces").of(synonyms, _Same(words))
+    kept = _kept("pieces").of(synonyms, words)
     if word not in kept:
         kept[word] = tuple(_new_pieces(word, words, synonyms))
     return list(kept[word])
-
-
-class _Same:
-    """Equal to another only when it wraps the very same object."""
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.value is self.value
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 def _new_pieces(
@@ -479,7 +468,7 @@ def _crossing(text: str, start: int, end: int, words: Words) -> bool:
     meets the same names (and the same words in them) again and again."""
     if end - start < 2:
         return False
-    kept = _kept("crossings").of(words, None)
+    kept = _kept("crossings").of(words)
     key = (text, start, end)
     found = kept.get(key)
     if found is None:

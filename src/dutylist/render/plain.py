@@ -216,14 +216,14 @@ def search_records(result: SearchResult, *, with_query: bool = False) -> list[di
     """A record of each row, its fields in the order of SEARCH_FIELDS (after ``query``)."""
     records = []
     for row in result.rows:
+        data = {
+            **row_record(row, search=True),
+            "partial": result.partial,
+            "verdict": result.verdict,
+            "suggestion": result.suggestion,
+        }
         record: dict[str, Any] = {"query": result.query} if with_query else {}
-        record.update(
-            id=row.id, list=row.list, seq=row.seq, category=row.category, name=row.name,
-            departments=list(row.departments), whose=labels.whose(row.list, row.departments),
-            score=round(row.score, 4) if row.score is not None else None,
-            matched=row.matched, matched_in=row.matched_in, partial=result.partial,
-            verdict=result.verdict, suggestion=result.suggestion, note=row.note,
-        )
+        record.update((name, data[name]) for name in SEARCH_FIELDS)
         records.append(record)
     return records
 
